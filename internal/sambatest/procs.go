@@ -1,0 +1,105 @@
+package sambatest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// procsUsing returns the live processes whose command line names conf:
+// smbd ("-s conf"), samba-dcerpcd and rpcd_* ("--configfile=conf").
+// Zombies have an empty command line and are not returned.
+func procsUsing(conf string) []int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	self := os.Getpid()
+	var pids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || !bytes.Contains(cmdline, []byte(conf)) {
+			continue
+		}
+		for _, arg := range bytes.Split(cmdline, []byte{0}) {
+			a := string(arg)
+			if a == conf || strings.HasSuffix(a, "="+conf) {
+				pids = append(pids, pid)
+				break
+			}
+		}
+	}
+	return pids
+}
+
+// killByConf ends every process using conf: SIGTERM, then SIGKILL for those
+// still there after half of timeout. It returns an error naming any that
+// outlive timeout.
+func killByConf(conf string, timeout time.Duration) error {
+	start := time.Now()
+	termed := map[int]bool{}
+	for {
+		pids := procsUsing(conf)
+		if len(pids) == 0 {
+			return nil
+		}
+		elapsed := time.Since(start)
+		if elapsed > timeout {
+			return fmt.Errorf("sambatest: processes using %s survive: %v", conf, pids)
+		}
+		for _, pid := range pids {
+			switch {
+			case !termed[pid]:
+				syscall.Kill(pid, syscall.SIGTERM)
+				termed[pid] = true
+			case elapsed > timeout/2:
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// listensOn reports whether our smbd (pid s.PID) holds the listening socket
+// on 127.0.0.1:port. Without /proc it assumes so.
+func (s *Server) listensOn(port int) bool {
+	f, err := os.Open("/proc/net/tcp")
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	local := fmt.Sprintf("0100007F:%04X", port)
+	inodes := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		// sl local_address rem_address st tx:rx tr:tm retrnsmt uid timeout inode
+		if len(fields) >= 10 && fields[1] == local && fields[3] == "0A" {
+			inodes["socket:["+fields[9]+"]"] = true
+		}
+	}
+	if len(inodes) == 0 {
+		return false
+	}
+	fdDir := filepath.Join("/proc", strconv.Itoa(s.PID), "fd")
+	fds, err := os.ReadDir(fdDir)
+	if err != nil {
+		return false
+	}
+	for _, fd := range fds {
+		if link, err := os.Readlink(filepath.Join(fdDir, fd.Name())); err == nil && inodes[link] {
+			return true
+		}
+	}
+	return false
+}
