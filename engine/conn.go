@@ -1,0 +1,126 @@
+package engine
+
+import (
+	"context"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/gosmb/gosmb/netbios"
+	"github.com/gosmb/gosmb/proto/smb2"
+)
+
+// Config tunes a Conn. The zero value is usable.
+type Config struct {
+	// Logger receives diagnostics. Nil means zap.NewNop(). Secrets are
+	// never logged.
+	Logger *zap.Logger
+	// MaxFrameSize caps one incoming frame; larger frames are rejected
+	// before any allocation and end the connection. Default 16 MiB + 64 KiB.
+	MaxFrameSize int
+	// CreditTarget is the credit balance the client asks the server for
+	// on every request. Default 512.
+	CreditTarget uint32
+	// WriteTimeout bounds a single frame write; a write that cannot finish
+	// (the server stopped reading) ends the connection. Default 60s.
+	WriteTimeout time.Duration
+}
+
+const defaultMaxFrame = 16<<20 + 64<<10
+
+func (c *Config) withDefaults() Config {
+	out := *c
+	if out.Logger == nil {
+		out.Logger = zap.NewNop()
+	}
+	if out.MaxFrameSize <= 0 {
+		out.MaxFrameSize = defaultMaxFrame
+	}
+	if out.CreditTarget == 0 {
+		out.CreditTarget = 512
+	}
+	if out.WriteTimeout <= 0 {
+		out.WriteTimeout = 60 * time.Second
+	}
+	return out
+}
+
+// Conn is one SMB connection over a caller-supplied net.Conn. It owns one
+// reader goroutine from New until Close.
+type Conn struct {
+	nc  net.Conn
+	cfg Config
+	log *zap.Logger
+
+	ctx    context.Context // done when the connection is closed; cause is the close error
+	cancel context.CancelCauseFunc
+
+	readerDone chan struct{} // closed when readLoop returns
+
+	writeMu sync.Mutex // serialises frame writes on nc
+
+	credits creditGate
+
+	mu       sync.Mutex // guards following
+	pending  pendingTable
+	sessions map[uint64]*Session
+	closed   bool
+	closeErr error
+
+	neg atomic.Pointer[Negotiated] // set once by Negotiate
+
+	// OnOplockBreak, if set before requests are sent, receives oplock and
+	// lease break notifications. Owned by readLoop once running.
+	onUnsolicited func(*Response)
+}
+
+// New starts the engine on nc: it launches the reader goroutine and returns
+// at once. The connection starts with one credit, as [MS-SMB2] 3.2.4.1.5
+// says, enough for NEGOTIATE.
+func New(nc net.Conn, cfg Config) *Conn {
+	cfg = cfg.withDefaults()
+	c := &Conn{
+		nc:         nc,
+		cfg:        cfg,
+		log:        cfg.Logger,
+		readerDone: make(chan struct{}),
+		sessions:   make(map[uint64]*Session),
+	}
+	c.ctx, c.cancel = context.WithCancelCause(context.Background())
+	c.credits.acct.avail = 1
+	c.credits.acct.target = cfg.CreditTarget
+	c.pending.init()
+	fr := netbios.NewFrameReader(nc, cfg.MaxFrameSize)
+	go c.readLoop(fr)
+	return c
+}
+
+// Negotiated returns the outcome of NEGOTIATE, or nil before it.
+func (c *Conn) Negotiated() *Negotiated { return c.neg.Load() }
+
+// Context is done when the connection is closed; context.Cause gives the
+// error that closed it.
+func (c *Conn) Context() context.Context { return c.ctx }
+
+// Credits returns the current credit balance and the credits charged to
+// requests in flight.
+func (c *Conn) Credits() (avail, inFlight uint32) { return c.credits.snapshot() }
+
+// Pending returns the number of requests awaiting a response.
+func (c *Conn) Pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pending.len()
+}
+
+// multiCredit reports whether CreditCharge is meaningful (2.1 and later).
+func (c *Conn) multiCredit() bool {
+	n := c.neg.Load()
+	return n != nil && n.Dialect != smb2.Dialect202 && n.Capabilities&capLargeMTU != 0
+}
+
+// capLargeMTU is SMB2_GLOBAL_CAP_LARGE_MTU. See [MS-SMB2] 2.2.4.
+const capLargeMTU = 0x00000004

@@ -1,0 +1,196 @@
+package engine
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"go.uber.org/zap"
+
+	"github.com/gosmb/gosmb/netbios"
+	"github.com/gosmb/gosmb/proto/ntstatus"
+	"github.com/gosmb/gosmb/proto/smb2"
+)
+
+// readLoop is the connection's one reader. It owns fr. It exits when a
+// read fails, after closing the connection with that error.
+func (c *Conn) readLoop(fr *netbios.FrameReader) {
+	defer close(c.readerDone)
+	for {
+		n, err := fr.Next()
+		if err != nil {
+			c.closeWithError(c.readError(err))
+			return
+		}
+		buf := make([]byte, n)
+		if err := fr.ReadPayload(buf); err != nil {
+			c.closeWithError(c.readError(err))
+			return
+		}
+		if err := c.handleFrame(buf); err != nil {
+			c.closeWithError(&ConnError{Err: err})
+			return
+		}
+	}
+}
+
+// readError maps a read failure to the connection error: the peer hanging
+// up is io.ErrUnexpectedEOF; a read failing because we closed is
+// net.ErrClosed (the close error recorded first wins anyway).
+func (c *Conn) readError(err error) error {
+	if c.ctx.Err() != nil {
+		return c.closeError()
+	}
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return &ConnError{Err: fmt.Errorf("read: %w", err)}
+}
+
+// handleFrame processes one transport frame: decrypts it if it is a
+// TRANSFORM message, then dispatches each message of a compound chain.
+// An error ends the connection; errors that concern one request fail only
+// that request.
+func (c *Conn) handleFrame(buf []byte) error {
+	if len(buf) < 4 {
+		return &ProtocolError{Msg: fmt.Sprintf("%d-byte frame", len(buf))}
+	}
+	encrypted := false
+	switch [4]byte(buf[0:4]) {
+	case smb2.TransformProtocolID:
+		plain, err := c.decrypt(buf)
+		if err != nil {
+			return err
+		}
+		buf, encrypted = plain, true
+	case smb2.ProtocolID:
+	case [4]byte{0xFF, 'S', 'M', 'B'}:
+		return c.handleSMB1(buf)
+	default:
+		return &ProtocolError{Msg: fmt.Sprintf("unknown protocol id % x", buf[0:4])}
+	}
+	for len(buf) > 0 {
+		var h smb2.Header
+		if err := h.Decode(buf); err != nil {
+			return &ProtocolError{Msg: "response header", Err: err}
+		}
+		msg := buf
+		if h.NextCommand != 0 {
+			// [MS-SMB2] 3.2.5.1.9: each response in a chain starts on an
+			// 8-byte boundary, at NextCommand from the previous one.
+			next := uint64(h.NextCommand)
+			if next < smb2.HeaderSize || next > uint64(len(buf)) || next%8 != 0 {
+				return &ProtocolError{Msg: fmt.Sprintf("compound NextCommand %d in %d-byte frame", next, len(buf))}
+			}
+			msg, buf = buf[:next], buf[next:]
+		} else {
+			buf = nil
+		}
+		c.dispatch(&h, msg, encrypted)
+	}
+	return nil
+}
+
+// dispatch hands one response message to the request awaiting it.
+func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool) {
+	if !h.IsResponse() {
+		c.log.Warn("request from the server ignored", zap.Stringer("command", h.Command))
+		return
+	}
+	// [MS-SMB2] 3.2.5.19: an oplock/lease break notification has
+	// MessageId 0xFFFFFFFFFFFFFFFF and answers no request.
+	if h.MessageID == ^uint64(0) {
+		c.credits.grant(uint32(h.Credits))
+		if c.onUnsolicited != nil {
+			c.onUnsolicited(&Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted})
+		}
+		return
+	}
+
+	c.mu.Lock()
+	cl := c.pending.get(h.MessageID)
+	if cl == nil {
+		c.mu.Unlock()
+		c.log.Warn("response to no pending request", zap.Uint64("mid", h.MessageID), zap.Stringer("command", h.Command))
+		return
+	}
+	// [MS-SMB2] 3.2.5.1.5: an interim response keeps the request pending
+	// and carries the AsyncId that a CANCEL must name.
+	if h.Status == ntstatus.Pending && h.IsAsync() {
+		cl.isAsync, cl.asyncID = true, h.AsyncID
+		abandoned := cl.abandoned
+		c.mu.Unlock()
+		c.credits.grant(uint32(h.Credits))
+		if abandoned {
+			// The CANCEL we sent named the MessageId; name the AsyncId
+			// too now that we know it.
+			c.sendCancel(cl, true, h.AsyncID)
+		}
+		return
+	}
+	c.pending.remove(h.MessageID)
+	abandoned := cl.abandoned
+	c.mu.Unlock()
+
+	cl.stop()
+	c.credits.complete(cl.charge, uint32(h.Credits))
+	if abandoned {
+		return
+	}
+	if err := c.verify(cl, h, msg, encrypted); err != nil {
+		c.log.Warn("response failed signature verification",
+			zap.Stringer("command", h.Command), zap.Uint64("mid", h.MessageID))
+		cl.resolve.Resolve(nil, err)
+		return
+	}
+	cl.resolve.Resolve(&Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted}, nil)
+}
+
+// verify checks a final response's signature per [MS-SMB2] 3.2.5.1.3: a
+// signed message is always verified when the session has a key; an
+// unsigned one is refused when the session requires signing. Encrypted
+// messages are authenticated by decryption instead.
+func (c *Conn) verify(cl *call, h *smb2.Header, msg []byte, encrypted bool) error {
+	sess := cl.sess
+	if encrypted || sess == nil || sess.signer == nil {
+		return nil
+	}
+	if h.Flags&smb2.FlagSigned == 0 {
+		if sess.signRequests {
+			return &SignatureError{Command: h.Command, MessageID: h.MessageID, Unsigned: true}
+		}
+		return nil
+	}
+	if err := sess.signer.Verify(msg); err != nil {
+		return &SignatureError{Command: h.Command, MessageID: h.MessageID}
+	}
+	return nil
+}
+
+// decrypt opens a TRANSFORM frame with the keys of the session it names.
+func (c *Conn) decrypt(frame []byte) ([]byte, error) {
+	if len(frame) < transformOverhead {
+		return nil, &ProtocolError{Msg: fmt.Sprintf("%d-byte TRANSFORM frame", len(frame))}
+	}
+	sid := binary.LittleEndian.Uint64(frame[44:52])
+	c.mu.Lock()
+	sess := c.sessions[sid]
+	c.mu.Unlock()
+	if sess == nil || sess.opener == nil {
+		return nil, &ProtocolError{Msg: fmt.Sprintf("encrypted message for unknown session 0x%x", sid)}
+	}
+	plain, _, err := sess.opener.Open(frame[transformOverhead:transformOverhead], frame)
+	if err != nil {
+		// A message we cannot authenticate cannot be attributed to a
+		// request either; the stream can no longer be trusted.
+		return nil, &ProtocolError{Msg: "decrypting message", Err: err}
+	}
+	return plain, nil
+}
+
+// handleSMB1 handles an SMB1 message. Until the SMB1 dialect is in place
+// the only one expected is a reply to a multi-protocol NEGOTIATE.
+func (c *Conn) handleSMB1(buf []byte) error {
+	return &ProtocolError{Msg: "SMB1 response on an SMB2 connection"}
+}
