@@ -1,7 +1,5 @@
 package smb2
 
-import "fmt"
-
 // field returns body[off-HeaderSize : off-HeaderSize+length] for an
 // Offset/Length pair whose offset is relative to the start of the SMB2 header
 // and body is the message after the header. All arithmetic is done in uint64
@@ -12,12 +10,12 @@ func field(body []byte, msg, name string, off, length uint64) ([]byte, error) {
 		return nil, nil
 	}
 	if off < HeaderSize {
-		return nil, fmt.Errorf("smb2: %s: %s offset %d inside the header", msg, name, off)
+		return nil, errorf(msg, "%s offset %d inside the header", name, off)
 	}
 	start := off - HeaderSize
 	end := start + length
 	if end > uint64(len(body)) || end < start {
-		return nil, fmt.Errorf("%w: %s: %s [%d,+%d) beyond %d-byte body", ErrShort, msg, name, off, length, len(body))
+		return nil, shortf(msg, "%s [%d,+%d) beyond %d-byte body", name, off, length, len(body))
 	}
 	return body[start:end], nil
 }
@@ -25,7 +23,7 @@ func field(body []byte, msg, name string, off, length uint64) ([]byte, error) {
 // need returns an ErrShort-wrapped error when body is shorter than n.
 func need(body []byte, msg string, n int) error {
 	if len(body) < n {
-		return fmt.Errorf("%w: %s needs %d bytes, have %d", ErrShort, msg, n, len(body))
+		return shortf(msg, "needs %d bytes, have %d", n, len(body))
 	}
 	return nil
 }

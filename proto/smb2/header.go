@@ -99,7 +99,7 @@ func (h *Header) Put(b []byte) {
 // Decode decodes the header from the first HeaderSize bytes of src.
 func (h *Header) Decode(src []byte) error {
 	if len(src) < HeaderSize {
-		return fmt.Errorf("%w: header needs %d bytes, have %d", ErrShort, HeaderSize, len(src))
+		return shortf("header", "needs %d bytes, have %d", HeaderSize, len(src))
 	}
 	if [4]byte(src[0:4]) != ProtocolID {
 		return fmt.Errorf("smb2: header: bad protocol id % x", src[0:4])
