@@ -141,7 +141,7 @@ func (c *Conn) send(ctx context.Context, req *Request, r future.Resolver[*Respon
 // Despite the name it takes no lock; it only reads immutable session state.
 func (c *Conn) encodeLocked(h *smb2.Header, body []byte, sess *Session, encrypt bool, onSent func([]byte)) ([]byte, error) {
 	encrypt = sess != nil && sess.sealer != nil && (encrypt || sess.encryptAll)
-	sign := !encrypt && sess != nil && sess.signer != nil && sess.signRequests
+	sign := !encrypt && sess != nil && sess.signer != nil && (sess.signRequests || sess.mustSign(h.Command))
 	if sign {
 		h.Flags |= smb2.FlagSigned
 	}

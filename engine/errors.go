@@ -42,9 +42,9 @@ type StatusError struct {
 
 func (e *StatusError) Error() string {
 	if e.Path != "" {
-		return fmt.Sprintf("gosmb: %s %s: %s (0x%08X)", e.Op, e.Path, e.Status, uint32(e.Status))
+		return fmt.Sprintf("gosmb: %s %s: %s (0x%08X)", e.Op, e.Path, e.Status.String(), uint32(e.Status))
 	}
-	return fmt.Sprintf("gosmb: %s: %s (0x%08X)", e.Op, e.Status, uint32(e.Status))
+	return fmt.Sprintf("gosmb: %s: %s (0x%08X)", e.Op, e.Status.String(), uint32(e.Status))
 }
 
 // Unwrap returns the Status, so errors.Is(err, ntstatus.AccessDenied) works.
@@ -84,7 +84,7 @@ func (e *AuthError) Error() string {
 	if e.Err != nil {
 		return "gosmb: authentication failed: " + e.Err.Error()
 	}
-	return fmt.Sprintf("gosmb: authentication failed: %s (0x%08X)", e.Status, uint32(e.Status))
+	return fmt.Sprintf("gosmb: authentication failed: %s (0x%08X)", e.Status.String(), uint32(e.Status))
 }
 
 // Unwrap returns Err, or the Status when there is no Err.

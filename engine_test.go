@@ -1,0 +1,248 @@
+package gosmb_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os/exec"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/gosmb/gosmb"
+	"github.com/gosmb/gosmb/future"
+	"github.com/gosmb/gosmb/internal/sambatest"
+	"github.com/gosmb/gosmb/proto/ntstatus"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func dial(t testing.TB, srv *sambatest.Server, opts gosmb.Options) *gosmb.Client {
+	t.Helper()
+	if opts.User == "" && !opts.Anonymous {
+		opts.User, opts.Password = srv.User, srv.Password
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := gosmb.Dial(ctx, srv.Addr, &opts)
+	if err != nil {
+		t.Fatalf("Dial %s: %v\nsmbd log:\n%s", srv.Addr, err, srv.LogTail(30))
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// TestDialEchoShareClose is the end-to-end path: dial, NTLMv2 logon, tree
+// connect, echo, close — against Samba limited to SMB 2.1 and at 3.1.1.
+func TestDialEchoShareClose(t *testing.T) {
+	for _, tc := range []struct {
+		maxProto string
+		want     gosmb.Dialect
+	}{
+		{"SMB2_10", gosmb.SMB210},
+		{"SMB3_11", gosmb.SMB311},
+	} {
+		t.Run(tc.maxProto, func(t *testing.T) {
+			srv := sambatest.Start(t, sambatest.Config{MaxProtocol: tc.maxProto})
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			c, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
+			if err != nil {
+				t.Fatalf("Dial: %v\n%s", err, srv.LogTail(30))
+			}
+			if got := c.Dialect(); got != tc.want {
+				t.Errorf("negotiated %s, want %s", got, tc.want)
+			}
+			if c.Session().IsGuest() || c.Session().IsAnonymous() {
+				t.Errorf("logged on as guest/anonymous, want the user")
+			}
+			sh, err := c.ConnectShare(ctx, srv.Share).Wait(ctx)
+			if err != nil {
+				t.Fatalf("ConnectShare: %v", err)
+			}
+			if sh.Type != 1 {
+				t.Errorf("share type %d, want 1 (disk)", sh.Type)
+			}
+			if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+				t.Fatalf("Echo: %v", err)
+			}
+			if err := c.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			if _, err := c.Echo(ctx).Wait(ctx); !errors.Is(err, net.ErrClosed) {
+				t.Fatalf("Echo after Close: %v, want net.ErrClosed", err)
+			}
+		})
+	}
+}
+
+func TestWrongPasswordIsTypedLogonFailure(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password + "-wrong"})
+	var ae *gosmb.AuthError
+	if !errors.As(err, &ae) {
+		t.Fatalf("Dial with a wrong password: %v (%T), want *gosmb.AuthError", err, err)
+	}
+	if ae.Status != ntstatus.LogonFailure {
+		t.Fatalf("status %s, want STATUS_LOGON_FAILURE", ae.Status)
+	}
+	if !errors.Is(err, ntstatus.LogonFailure) {
+		t.Fatalf("errors.Is(err, ntstatus.LogonFailure) is false for %v", err)
+	}
+}
+
+func TestMissingShareIsTypedError(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := c.ConnectShare(ctx, "no-such-share").Wait(ctx)
+	var se *gosmb.StatusError
+	if !errors.As(err, &se) || se.Status != ntstatus.BadNetworkName {
+		t.Fatalf("ConnectShare(no-such-share) = %v, want StatusError STATUS_BAD_NETWORK_NAME", err)
+	}
+}
+
+// TestThousandConcurrentEchoes runs 1,000 echo futures at once on one
+// connection against the real server.
+func TestThousandConcurrentEchoes(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	futs := make([]future.Waiter, 1000)
+	for i := range futs {
+		futs[i] = c.Echo(ctx)
+	}
+	if err := future.WaitAll(ctx, futs...); err != nil {
+		t.Fatalf("1,000 concurrent echoes: %v", err)
+	}
+	for i, f := range futs {
+		if !isDone(f) {
+			t.Fatalf("echo %d not done", i)
+		}
+	}
+}
+
+func isDone(w future.Waiter) bool {
+	select {
+	case <-w.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+// TestServerKilledFailsPendingPromptly kills smbd (every process of it)
+// with requests in flight: every pending Future must fail within a second
+// with an error matching net.ErrClosed.
+func TestServerKilledFailsPendingPromptly(t *testing.T) {
+	srv, err := sambatest.Launch(sambatest.Config{})
+	if err != nil {
+		if sambatest.Available() != nil {
+			sambatest.Start(t, sambatest.Config{}) // skips or fails as configured
+		}
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c := dial(t, srv, gosmb.Options{})
+	ctx := context.Background()
+	var futs []*future.Future[struct{}]
+	var mu sync.Mutex
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	// Keep a stream of echoes going so some are in flight when it dies.
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				f := c.Echo(ctx)
+				mu.Lock()
+				futs = append(futs, f)
+				mu.Unlock()
+				time.Sleep(time.Millisecond)
+			}
+		}()
+	}
+	time.Sleep(100 * time.Millisecond)
+	killed := time.Now()
+	if err := exec.Command("pkill", "-KILL", "-f", srv.ConfPath).Run(); err != nil {
+		t.Fatalf("pkill smbd: %v", err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	deadline, cancel := context.WithDeadline(context.Background(), killed.Add(time.Second+20*time.Millisecond))
+	defer cancel()
+	failed := 0
+	for i, f := range futs {
+		_, err := f.Wait(deadline)
+		if errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("echo %d still pending a second after the server died", i)
+		}
+		if err != nil {
+			if !errors.Is(err, net.ErrClosed) {
+				t.Fatalf("echo %d failed with %v, want an error matching net.ErrClosed", i, err)
+			}
+			failed++
+		}
+	}
+	if failed == 0 {
+		t.Fatal("no echo failed: the server was not killed while requests were in flight")
+	}
+	t.Logf("%d of %d echoes failed with net.ErrClosed after the kill", failed, len(futs))
+}
+
+// BenchmarkEcho measures echo round trips with 1 and 64 requests in flight
+// on one connection.
+func BenchmarkEcho(b *testing.B) {
+	srv := sambatest.Start(b, sambatest.Config{})
+	c := dial(b, srv, gosmb.Options{})
+	ctx := context.Background()
+	for _, inflight := range []int{1, 64} {
+		b.Run(inflightName(inflight), func(b *testing.B) {
+			sem := make(chan struct{}, inflight)
+			var wg sync.WaitGroup
+			var errOnce sync.Once
+			var firstErr error
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				sem <- struct{}{}
+				wg.Add(1)
+				f := c.Echo(ctx)
+				go func() {
+					defer wg.Done()
+					if _, err := f.Wait(ctx); err != nil {
+						errOnce.Do(func() { firstErr = err })
+					}
+					<-sem
+				}()
+			}
+			wg.Wait()
+			b.StopTimer()
+			if firstErr != nil {
+				b.Fatal(firstErr)
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "echo/s")
+		})
+	}
+}
+
+func inflightName(n int) string {
+	if n == 1 {
+		return "inflight=1"
+	}
+	return "inflight=64"
+}

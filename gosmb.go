@@ -1,0 +1,288 @@
+// Package gosmb is an asynchronous SMB client: SMB 2.0.2 to 3.1.1 with
+// NTLM authentication, signing and encryption, many requests in flight on
+// one connection.
+//
+// Every operation returns a *future.Future: block with Wait(ctx), or select
+// on Done() and read Result(). The context given to an operation is its
+// lifetime (when it ends, the request is cancelled on the server with SMB2
+// CANCEL); the context given to Wait bounds only that wait.
+//
+//	c, err := gosmb.Dial(ctx, "fileserver:445", &gosmb.Options{User: "alice", Password: pw})
+//	if err != nil { ... }
+//	defer c.Close()
+//	if _, err := c.Echo(ctx).Wait(ctx); err != nil { ... }
+package gosmb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/gosmb/gosmb/auth"
+	"github.com/gosmb/gosmb/engine"
+	"github.com/gosmb/gosmb/future"
+	"github.com/gosmb/gosmb/netbios"
+	"github.com/gosmb/gosmb/proto/smb2"
+)
+
+// Dialect is an SMB2/3 dialect revision.
+type Dialect = smb2.Dialect
+
+// Dialects gosmb speaks.
+const (
+	SMB202 = smb2.Dialect202
+	SMB210 = smb2.Dialect210
+	SMB300 = smb2.Dialect300
+	SMB302 = smb2.Dialect302
+	SMB311 = smb2.Dialect311
+)
+
+// SigningPolicy says when to sign (pysmb's sign_options).
+type SigningPolicy = engine.SigningPolicy
+
+// Signing policies.
+const (
+	SignWhenRequired  = engine.SignWhenRequired
+	SignWhenSupported = engine.SignWhenSupported
+	SignNever         = engine.SignNever
+	SignRequired      = engine.SignRequired
+)
+
+// Options configures Dial. The zero value logs on anonymously is NOT
+// implied: set Anonymous for a null session.
+type Options struct {
+	// Credentials. Password, PasswordFunc (called once per logon) or
+	// NTHash (16 bytes, pass-the-hash) authenticate User in Domain.
+	User         string
+	Password     string
+	PasswordFunc func() (string, error)
+	NTHash       []byte
+	Domain       string
+	// Workstation is the client name sent in NTLM; empty means none.
+	Workstation string
+	// Anonymous logs on with a null session (enough for IPC$ on servers
+	// that allow it).
+	Anonymous bool
+	// NTLMv1 opts into NTLMv1 with extended session security instead of
+	// NTLMv2 (pysmb's use_ntlm_v2=False). Servers must allow it.
+	NTLMv1 bool
+
+	// MinDialect and MaxDialect bound the dialects offered; zero means
+	// SMB 2.0.2 and SMB 3.1.1.
+	MinDialect, MaxDialect Dialect
+	// Signing policy; the default signs when either side requires it.
+	Signing SigningPolicy
+	// Encrypt asks for encryption of the whole session (SMB 3.x).
+	Encrypt bool
+
+	// NetBIOSName, when set, makes Dial open a NetBIOS session (port 139
+	// style) with this called name ("*SMBSERVER" is accepted by Samba)
+	// before speaking SMB.
+	NetBIOSName string
+
+	// Dialer opens the TCP connection; nil means a net.Dialer.
+	Dialer func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Logger receives diagnostics; nil means none. Secrets are never logged.
+	Logger *zap.Logger
+	// CreditTarget is the SMB2 credit balance to ask for; 0 means 512.
+	CreditTarget uint32
+	// LogoffTimeout bounds the LOGOFF sent by Close; 0 means 2s.
+	LogoffTimeout time.Duration
+}
+
+// Client is a connection to one SMB server with one authenticated session.
+// It is safe for concurrent use; every method returns at once with a Future.
+type Client struct {
+	conn   *engine.Conn
+	sess   *engine.Session
+	host   string
+	opts   Options
+	trees  treeCache
+	closed chan struct{}
+}
+
+// Dial connects to addr (host or host:port; port 445 by default),
+// negotiates, authenticates and returns a ready Client. ctx bounds the
+// whole dial. A rejected logon is an *AuthError carrying the NTSTATUS.
+func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
+	return DialAsync(ctx, addr, opts).Wait(ctx)
+}
+
+// DialAsync is Dial returning a Future that resolves once authentication
+// succeeds or fails (pysmb's onAuthOK/onAuthFailed).
+func DialAsync(ctx context.Context, addr string, opts *Options) *future.Future[*Client] {
+	return future.Go(func() (*Client, error) {
+		var o Options
+		if opts != nil {
+			o = *opts
+		}
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			host, port = addr, "445"
+			if o.NetBIOSName != "" {
+				port = "139"
+			}
+		}
+		dial := o.Dialer
+		if dial == nil {
+			var d net.Dialer
+			dial = d.DialContext
+		}
+		nc, err := dial(ctx, "tcp", net.JoinHostPort(host, port))
+		if err != nil {
+			return nil, err
+		}
+		if o.NetBIOSName != "" {
+			if err := netbios.SessionRequest(ctx, nc, o.NetBIOSName, o.Workstation); err != nil {
+				nc.Close()
+				return nil, err
+			}
+		}
+		return newClient(ctx, nc, host, o)
+	})
+}
+
+// NewClient runs the SMB handshake over a connection the caller opened
+// (a custom dialer, a proxy, net.Pipe in tests). The Client owns nc.
+func NewClient(ctx context.Context, nc net.Conn, serverName string, opts *Options) (*Client, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	return newClient(ctx, nc, serverName, o)
+}
+
+func newClient(ctx context.Context, nc net.Conn, host string, o Options) (*Client, error) {
+	conn := engine.New(nc, engine.Config{Logger: o.Logger, CreditTarget: o.CreditTarget})
+	c := &Client{conn: conn, host: host, opts: o, closed: make(chan struct{})}
+	c.trees.init(c)
+	if err := c.handshake(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Client) handshake(ctx context.Context) error {
+	o := &c.opts
+	dialects, err := dialectRange(o.MinDialect, o.MaxDialect)
+	if err != nil {
+		return err
+	}
+	n, err := c.conn.Negotiate(ctx, engine.NegotiateOptions{
+		Dialects:       dialects,
+		RequireSigning: o.Signing == SignRequired,
+		ServerName:     c.host,
+	})
+	if err != nil {
+		return err
+	}
+	_ = n
+	mech, err := auth.NewNTLM(auth.NTLMConfig{
+		User:         o.User,
+		Domain:       o.Domain,
+		Workstation:  o.Workstation,
+		Password:     o.Password,
+		PasswordFunc: o.PasswordFunc,
+		NTHash:       o.NTHash,
+		Anonymous:    o.Anonymous,
+		NTLMv1:       o.NTLMv1,
+	})
+	if err != nil {
+		return err
+	}
+	sess, err := c.conn.SessionSetup(ctx, engine.SessionOptions{
+		Auth:    auth.NewSPNEGO(mech),
+		Signing: o.Signing,
+		Encrypt: o.Encrypt,
+	})
+	if err != nil {
+		return err
+	}
+	c.sess = sess
+	return nil
+}
+
+// dialectRange returns the dialects between min and max inclusive.
+func dialectRange(lo, hi Dialect) ([]Dialect, error) {
+	if lo == 0 {
+		lo = SMB202
+	}
+	if hi == 0 {
+		hi = SMB311
+	}
+	var out []Dialect
+	for _, d := range engine.AllDialects {
+		if d >= lo && d <= hi {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("gosmb: no dialect between %s and %s", lo, hi)
+	}
+	return out, nil
+}
+
+// ParseDialect parses "2.0.2", "2.1", "3.0", "3.0.2" or "3.1.1".
+func ParseDialect(s string) (Dialect, error) {
+	for _, d := range engine.AllDialects {
+		if d.String() == s {
+			return d, nil
+		}
+	}
+	if v, err := strconv.ParseUint(s, 0, 16); err == nil {
+		return Dialect(v), nil
+	}
+	return 0, fmt.Errorf("gosmb: unknown dialect %q", s)
+}
+
+// Dialect returns the negotiated dialect.
+func (c *Client) Dialect() Dialect { return c.conn.Negotiated().Dialect }
+
+// Negotiated returns what NEGOTIATE settled: dialect, sizes, cipher.
+func (c *Client) Negotiated() engine.Negotiated { return *c.conn.Negotiated() }
+
+// Session returns the engine session (signing and encryption state).
+func (c *Client) Session() *engine.Session { return c.sess }
+
+// Echo sends SMB2 ECHO. The Future resolves when the server answers.
+func (c *Client) Echo(ctx context.Context) *future.Future[struct{}] {
+	f := c.sess.Echo(ctx)
+	return future.Then(f, func(r *engine.Response) (struct{}, error) {
+		if st := r.Status(); !st.IsSuccess() {
+			return struct{}{}, &StatusError{Op: "echo", Status: st}
+		}
+		return struct{}{}, nil
+	})
+}
+
+// Close logs off (bounded by LogoffTimeout) and closes the connection.
+// Pending operations fail with an error matching net.ErrClosed. No
+// goroutine of the Client survives Close.
+func (c *Client) Close() error {
+	select {
+	case <-c.closed:
+		return nil
+	default:
+		close(c.closed)
+	}
+	if c.conn.Err() == nil && c.sess != nil {
+		d := c.opts.LogoffTimeout
+		if d <= 0 {
+			d = 2 * time.Second
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		err := c.sess.Logoff(ctx)
+		cancel()
+		if err != nil && !errors.Is(err, net.ErrClosed) {
+			c.conn.Close()
+			return nil
+		}
+	}
+	return c.conn.Close()
+}

@@ -1,0 +1,73 @@
+package gosmb
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/gosmb/gosmb/engine"
+	"github.com/gosmb/gosmb/future"
+)
+
+// treeCache keeps one tree connection per share; concurrent first uses of a
+// share share one TREE_CONNECT.
+type treeCache struct {
+	c     *Client
+	group singleflight.Group
+	mu    sync.Mutex // guards trees
+	trees map[string]*engine.Tree
+}
+
+func (tc *treeCache) init(c *Client) {
+	tc.c = c
+	tc.trees = make(map[string]*engine.Tree)
+}
+
+func (tc *treeCache) get(ctx context.Context, share string) (*engine.Tree, error) {
+	key := strings.ToLower(share)
+	tc.mu.Lock()
+	t := tc.trees[key]
+	tc.mu.Unlock()
+	if t != nil {
+		return t, nil
+	}
+	v, err, _ := tc.group.Do(key, func() (any, error) {
+		path := `\\` + tc.c.host + `\` + share
+		t, err := tc.c.sess.TreeConnect(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		tc.mu.Lock()
+		tc.trees[key] = t
+		tc.mu.Unlock()
+		return t, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*engine.Tree), nil
+}
+
+// Share describes a connected share.
+type Share struct {
+	Name          string
+	Type          uint8 // 1 disk, 2 pipe, 3 printer
+	Flags         uint32
+	MaximalAccess uint32
+	Encrypted     bool
+}
+
+// ConnectShare connects to share (tree connect), or returns the existing
+// connection to it. Operations connect to their share on first use, so
+// calling this is only needed to check access up front.
+func (c *Client) ConnectShare(ctx context.Context, share string) *future.Future[Share] {
+	return future.Go(func() (Share, error) {
+		t, err := c.trees.get(ctx, share)
+		if err != nil {
+			return Share{}, err
+		}
+		return Share{Name: share, Type: t.ShareType, Flags: t.ShareFlags, MaximalAccess: t.MaximalAccess, Encrypted: t.Encrypted()}, nil
+	})
+}
