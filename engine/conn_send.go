@@ -66,101 +66,173 @@ func CreditCharge(size int) uint16 {
 // response fails verification.
 func (c *Conn) Send(ctx context.Context, req *Request) *future.Future[*Response] {
 	f, r := future.New[*Response]()
-	c.send(ctx, req, r)
+	c.sendChain(ctx, []*Request{req}, []future.Resolver[*Response]{r}, false)
 	return f
 }
 
-func (c *Conn) send(ctx context.Context, req *Request, r future.Resolver[*Response]) {
-	if err := ctx.Err(); err != nil {
-		r.Resolve(nil, context.Cause(ctx))
-		return
+// SendCompound sends reqs as one compound chain in a single frame
+// ([MS-SMB2] 3.2.4.1.4) and returns one Future per request. With related
+// set, every request after the first carries SMB2_FLAGS_RELATED_OPERATIONS
+// and inherits the session, tree and FileId of the one before it (use
+// smb2.RelatedFileID as the FileId). All requests must use the same
+// Session. The chain is signed message by message, or encrypted whole.
+func (c *Conn) SendCompound(ctx context.Context, reqs []*Request, related bool) []*future.Future[*Response] {
+	fs := make([]*future.Future[*Response], len(reqs))
+	rs := make([]future.Resolver[*Response], len(reqs))
+	for i := range reqs {
+		fs[i], rs[i] = future.New[*Response]()
 	}
-	charge := uint32(req.CreditCharge)
-	if charge == 0 {
-		charge = 1
+	if len(reqs) > 0 {
+		c.sendChain(ctx, reqs, rs, related)
 	}
-	if !c.multiCredit() {
-		charge = 1
-	}
-	mid, creditReq, err := c.credits.acquire(ctx, charge)
-	if err != nil {
+	return fs
+}
+
+func failAll(rs []future.Resolver[*Response], err error) {
+	for _, r := range rs {
 		r.Resolve(nil, err)
+	}
+}
+
+func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resolver[*Response], related bool) {
+	if err := ctx.Err(); err != nil {
+		failAll(rs, context.Cause(ctx))
 		return
 	}
-	// From here the MessageIds are ours: the request goes on the wire
-	// even if ctx ends meanwhile (it is then cancelled), so the server's
+	multi := c.multiCredit()
+	charges := make([]uint32, len(reqs))
+	var total uint32
+	for i, req := range reqs {
+		charges[i] = 1
+		if multi && req.CreditCharge > 1 {
+			charges[i] = uint32(req.CreditCharge)
+		}
+		total += charges[i]
+	}
+	mid, creditReq, err := c.credits.acquire(ctx, total)
+	if err != nil {
+		failAll(rs, err)
+		return
+	}
+	// From here the MessageIds are ours: the chain goes on the wire even
+	// if ctx ends meanwhile (it is then cancelled), so the server's
 	// sequence window never has a hole.
 
-	h := req.Header
-	h.MessageID = mid
-	h.Credits = creditReq
-	h.Flags &^= smb2.FlagServerToRedir | smb2.FlagAsyncCommand | smb2.FlagSigned
-	h.NextCommand = 0
-	if c.multiCredit() {
-		h.CreditCharge = uint16(charge)
-	} else {
+	sess := reqs[0].Session
+	hs := make([]smb2.Header, len(reqs))
+	calls := make([]*call, len(reqs))
+	next := mid
+	for i, req := range reqs {
+		h := req.Header
+		h.MessageID = next
+		next += uint64(charges[i])
+		h.Flags &^= smb2.FlagServerToRedir | smb2.FlagAsyncCommand | smb2.FlagSigned | smb2.FlagRelatedOperations
+		if related && i > 0 {
+			h.Flags |= smb2.FlagRelatedOperations
+		}
+		// The credit request rides on the first message; the others ask
+		// for what they cost.
+		h.Credits = uint16(charges[i])
+		if i == 0 {
+			h.Credits = creditReq - uint16(total-charges[0])
+		}
 		h.CreditCharge = 0
+		if multi {
+			h.CreditCharge = uint16(charges[i])
+		}
+		if sess != nil {
+			h.SessionID = sess.ID
+		}
+		hs[i] = h
+		cl := &call{mid: h.MessageID, charge: charges[i], cmd: h.Command, treeID: h.TreeID, sess: sess, encrypt: req.Encrypt, resolve: rs[i]}
+		if req.NoVerify {
+			cl.sess = nil
+		}
+		calls[i] = cl
 	}
-	sess := req.Session
-	if sess != nil {
-		h.SessionID = sess.ID
-	}
-	frame, err := c.encodeLocked(&h, req.Body, sess, req.Encrypt, req.OnSent)
+	frame, err := c.encodeChain(hs, reqs, sess)
 	if err != nil {
 		// Nothing was sent but the ids are spent: the stream is no
 		// longer in step with the server's window.
-		err = fmt.Errorf("gosmb: encoding %s: %w", h.Command, err)
-		r.Resolve(nil, err)
+		err = fmt.Errorf("gosmb: encoding %s: %w", hs[0].Command, err)
+		failAll(rs, err)
 		c.closeWithError(err)
 		return
 	}
 
-	cl := &call{mid: mid, charge: charge, cmd: h.Command, treeID: h.TreeID, sess: sess, resolve: r}
-	if req.NoVerify {
-		cl.sess = nil
+	for _, cl := range calls {
+		cl.stop = context.AfterFunc(ctx, func() { c.abandon(cl, context.Cause(ctx)) })
 	}
-	cl.stop = context.AfterFunc(ctx, func() { c.abandon(cl, context.Cause(ctx)) })
-
 	c.mu.Lock()
-	ok := c.pending.add(cl)
+	ok := true
+	for _, cl := range calls {
+		ok = ok && c.pending.add(cl)
+	}
 	closeErr := c.closeErr
 	c.mu.Unlock()
 	if !ok {
-		cl.stop()
-		r.Resolve(nil, closeErr)
+		for i, cl := range calls {
+			cl.stop()
+			rs[i].Resolve(nil, closeErr)
+		}
 		return
 	}
 	if err := c.writeFrame(frame); err != nil {
-		// closeWithError fails the entry with the connection error.
+		// closeWithError fails the entries with the connection error.
 		c.closeWithError(err)
 	}
 }
 
-// encodeLocked builds the transport frame for one message: 4-byte framing
-// header, SMB2 header, body; signed or encrypted as the session requires.
-// Despite the name it takes no lock; it only reads immutable session state.
-func (c *Conn) encodeLocked(h *smb2.Header, body []byte, sess *Session, encrypt bool, onSent func([]byte)) ([]byte, error) {
-	encrypt = sess != nil && sess.sealer != nil && (encrypt || sess.encryptAll)
-	sign := !encrypt && sess != nil && sess.signer != nil && (sess.signRequests || sess.mustSign(h.Command))
-	if sign {
-		h.Flags |= smb2.FlagSigned
-	}
-	n := smb2.HeaderSize + len(body)
-	buf := make([]byte, netbios.HeaderLen+n, netbios.HeaderLen+n+transformOverhead)
-	msg := buf[netbios.HeaderLen:]
-	h.Put(msg)
-	copy(msg[smb2.HeaderSize:], body)
-	if sign {
-		if err := sess.signer.Sign(msg); err != nil {
-			return nil, err
+// encodeChain builds the transport frame for a chain of messages: 4-byte
+// framing header, then each SMB2 header and body, each but the last padded
+// to 8 bytes with NextCommand pointing past the padding; each message
+// signed, or the whole chain encrypted, as the session requires.
+func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) ([]byte, error) {
+	encrypt := false
+	if sess != nil && sess.sealer != nil {
+		encrypt = sess.encryptAll
+		for _, r := range reqs {
+			encrypt = encrypt || r.Encrypt
 		}
 	}
-	if onSent != nil {
-		onSent(msg)
+	size := 0
+	lens := make([]int, len(hs))
+	for i, r := range reqs {
+		lens[i] = smb2.HeaderSize + len(r.Body)
+		if i < len(reqs)-1 {
+			lens[i] = (lens[i] + 7) &^ 7
+		}
+		size += lens[i]
+	}
+	buf := make([]byte, netbios.HeaderLen+size, netbios.HeaderLen+size+transformOverhead)
+	off := netbios.HeaderLen
+	for i := range hs {
+		h := &hs[i]
+		if i < len(hs)-1 {
+			h.NextCommand = uint32(lens[i])
+		}
+		sign := !encrypt && sess != nil && sess.signer != nil && (sess.signRequests || sess.mustSign(h.Command))
+		if sign {
+			h.Flags |= smb2.FlagSigned
+		}
+		msg := buf[off : off+lens[i]]
+		h.Put(msg)
+		copy(msg[smb2.HeaderSize:], reqs[i].Body)
+		if sign {
+			// [MS-SMB2] 3.2.4.1.4: each message of a chain is signed
+			// separately, padding included.
+			if err := sess.signer.Sign(msg); err != nil {
+				return nil, err
+			}
+		}
+		if reqs[i].OnSent != nil {
+			reqs[i].OnSent(msg)
+		}
+		off += lens[i]
 	}
 	if encrypt {
-		out := make([]byte, netbios.HeaderLen, netbios.HeaderLen+transformOverhead+n)
-		out, err := sess.sealer.Seal(out, sess.ID, msg)
+		out := make([]byte, netbios.HeaderLen, netbios.HeaderLen+transformOverhead+size)
+		out, err := sess.sealer.Seal(out, sess.ID, buf[netbios.HeaderLen:])
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +294,7 @@ func (c *Conn) sendCancel(cl *call, isAsync bool, asyncID uint64) {
 	if sess != nil {
 		h.SessionID = sess.ID
 	}
-	frame, err := c.encodeLocked(&h, body[:], sess, false, nil)
+	frame, err := c.encodeChain([]smb2.Header{h}, []*Request{{Body: body[:], Encrypt: cl.encrypt}}, sess)
 	if err != nil {
 		c.log.Warn("encoding CANCEL failed")
 		return

@@ -359,3 +359,73 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestCompoundChainIsOneFrame(t *testing.T) {
+	c, s := newFake(t, Config{})
+	primeCredits(t, c, s, 10)
+	reqs := []*Request{echoReq(1), echoReq(2), echoReq(3)}
+	futs := c.SendCompound(context.Background(), reqs, true)
+	var got []fakeReq
+	for range reqs {
+		got = append(got, s.next())
+	}
+	for i, r := range got {
+		if r.frame != got[0].frame {
+			t.Fatalf("request %d arrived in frame %d, the first in %d: not one compound frame", i, r.frame, got[0].frame)
+		}
+		if r.h.MessageID != got[0].h.MessageID+uint64(i) {
+			t.Fatalf("request %d MessageId %d, want %d", i, r.h.MessageID, got[0].h.MessageID+uint64(i))
+		}
+		related := r.h.Flags&smb2.FlagRelatedOperations != 0
+		if related != (i > 0) {
+			t.Fatalf("request %d related flag %v", i, related)
+		}
+		if i < len(got)-1 {
+			if r.h.NextCommand%8 != 0 || int(r.h.NextCommand) < smb2.HeaderSize+12 {
+				t.Fatalf("request %d NextCommand %d: not 8-aligned past the message", i, r.h.NextCommand)
+			}
+		} else if r.h.NextCommand != 0 {
+			t.Fatalf("last request NextCommand %d, want 0", r.h.NextCommand)
+		}
+	}
+	// Answer out of order, separately: each Future gets its own.
+	for _, i := range []int{2, 0, 1} {
+		if err := s.respond(got[i], ntstatus.Success, 1, got[i].body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, f := range futs {
+		resp, err := f.Wait(context.Background())
+		if err != nil || tagOf(resp.Body) != uint64(i+1) {
+			t.Fatalf("compound future %d: %v, tag %d", i, err, tagOf(resp.Body))
+		}
+	}
+}
+
+func TestCompoundResponseInOneFrame(t *testing.T) {
+	c, s := newFake(t, Config{})
+	primeCredits(t, c, s, 10)
+	futs := c.SendCompound(context.Background(), []*Request{echoReq(1), echoReq(2)}, false)
+	a, b := s.next(), s.next()
+	// Build a compound response frame: two messages, the first padded.
+	h1 := smb2.Header{Command: smb2.CommandEcho, Flags: smb2.FlagServerToRedir, MessageID: a.h.MessageID, Credits: 1}
+	h2 := smb2.Header{Command: smb2.CommandEcho, Flags: smb2.FlagServerToRedir, MessageID: b.h.MessageID, Credits: 1}
+	m1 := append(h1.Append(nil), a.body...)
+	for len(m1)%8 != 0 {
+		m1 = append(m1, 0)
+	}
+	h1.NextCommand = uint32(len(m1))
+	h1.Put(m1)
+	m2 := append(h2.Append(nil), b.body...)
+	frame := append([]byte{0, 0, 0, 0}, append(m1, m2...)...)
+	frame[2], frame[3] = byte((len(frame)-4)>>8), byte(len(frame)-4)
+	if err := s.writeRaw(frame); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range futs {
+		resp, err := f.Wait(context.Background())
+		if err != nil || tagOf(resp.Body) != uint64(i+1) {
+			t.Fatalf("future %d: %v", i, err)
+		}
+	}
+}

@@ -24,8 +24,10 @@ type fakeServer struct {
 }
 
 type fakeReq struct {
-	h    smb2.Header
-	body []byte
+	h     smb2.Header
+	body  []byte
+	frame int // index of the transport frame it arrived in
+	raw   []byte
 }
 
 // newFake starts an engine Conn wired to a fake server.
@@ -47,7 +49,7 @@ func (s *fakeServer) loop() {
 	defer close(s.done)
 	defer close(s.reqs)
 	fr := netbios.NewFrameReader(s.nc, 1<<20)
-	for {
+	for frame := 0; ; frame++ {
 		buf, err := fr.ReadFrame(nil)
 		if err != nil {
 			return
@@ -62,7 +64,7 @@ func (s *fakeServer) loop() {
 			if h.NextCommand != 0 && int(h.NextCommand) <= len(buf) {
 				end = int(h.NextCommand)
 			}
-			s.reqs <- fakeReq{h: h, body: append([]byte(nil), buf[smb2.HeaderSize:end]...)}
+			s.reqs <- fakeReq{h: h, body: append([]byte(nil), buf[smb2.HeaderSize:end]...), frame: frame, raw: append([]byte(nil), buf[:end]...)}
 			buf = buf[end:]
 		}
 	}

@@ -12,6 +12,7 @@ type call struct {
 	cmd     smb2.Command
 	treeID  uint32
 	sess    *Session
+	encrypt bool // the request was encrypted for its share; so is its CANCEL
 	resolve future.Resolver[*Response]
 	stop    func() bool // stops the context watcher
 
