@@ -14,8 +14,8 @@ import (
 // of the ciphertext.
 type ccm struct {
 	b         cipher.Block
-	nonceSize int // n, 7..13
-	tagSize   int // t, 4..16 and even
+	nonceSize int       // n, 7..13
+	tagSize   int       // t, 4..16 and even
 	states    sync.Pool // *ccmState
 }
 
