@@ -27,6 +27,7 @@ import (
 	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/netbios"
+	"github.com/gosmb/gosmb/ops"
 	"github.com/gosmb/gosmb/proto/smb2"
 )
 
@@ -91,6 +92,9 @@ type Options struct {
 	Logger *zap.Logger
 	// CreditTarget is the SMB2 credit balance to ask for; 0 means 512.
 	CreditTarget uint32
+	// Transfer tunes READ/WRITE sizes and the bytes one transfer keeps
+	// in flight.
+	Transfer ops.Options
 	// LogoffTimeout bounds the LOGOFF sent by Close; 0 means 2s.
 	LogoffTimeout time.Duration
 }

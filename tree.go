@@ -7,8 +7,8 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
-	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/future"
+	"github.com/gosmb/gosmb/ops"
 )
 
 // treeCache keeps one tree connection per share; concurrent first uses of a
@@ -17,15 +17,15 @@ type treeCache struct {
 	c     *Client
 	group singleflight.Group
 	mu    sync.Mutex // guards trees
-	trees map[string]*engine.Tree
+	trees map[string]*ops.Share
 }
 
 func (tc *treeCache) init(c *Client) {
 	tc.c = c
-	tc.trees = make(map[string]*engine.Tree)
+	tc.trees = make(map[string]*ops.Share)
 }
 
-func (tc *treeCache) get(ctx context.Context, share string) (*engine.Tree, error) {
+func (tc *treeCache) get(ctx context.Context, share string) (*ops.Share, error) {
 	key := strings.ToLower(share)
 	tc.mu.Lock()
 	t := tc.trees[key]
@@ -39,15 +39,16 @@ func (tc *treeCache) get(ctx context.Context, share string) (*engine.Tree, error
 		if err != nil {
 			return nil, err
 		}
+		s := ops.NewShare(t, tc.c.opts.Transfer)
 		tc.mu.Lock()
-		tc.trees[key] = t
+		tc.trees[key] = s
 		tc.mu.Unlock()
-		return t, nil
+		return s, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.(*engine.Tree), nil
+	return v.(*ops.Share), nil
 }
 
 // Share describes a connected share.
@@ -64,10 +65,11 @@ type Share struct {
 // calling this is only needed to check access up front.
 func (c *Client) ConnectShare(ctx context.Context, share string) *future.Future[Share] {
 	return future.Go(func() (Share, error) {
-		t, err := c.trees.get(ctx, share)
+		s, err := c.trees.get(ctx, share)
 		if err != nil {
 			return Share{}, err
 		}
+		t := s.Tree
 		return Share{Name: share, Type: t.ShareType, Flags: t.ShareFlags, MaximalAccess: t.MaximalAccess, Encrypted: t.Encrypted()}, nil
 	})
 }

@@ -1,0 +1,251 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/gosmb/gosmb/engine"
+	"github.com/gosmb/gosmb/future"
+	"github.com/gosmb/gosmb/proto/ntstatus"
+	"github.com/gosmb/gosmb/proto/smb2"
+)
+
+// inflight is one READ or WRITE on the wire.
+type inflight struct {
+	off int64
+	n   int
+	buf []byte // WRITE: the payload buffer, reused once the reply is in
+	f   *future.Future[*engine.Response]
+}
+
+func (f *File) sendRead(ctx context.Context, off int64, n int) *future.Future[*engine.Response] {
+	req := smb2.ReadRequest{Length: uint32(n), Offset: uint64(off), FileID: f.ID, Padding: smb2.ReadResponseDataOffset}
+	body, _ := req.Append(nil)
+	return f.share.Tree.Send(ctx, smb2.CommandRead, body, engine.CreditCharge(n))
+}
+
+// readReply decodes a READ reply. eof reports STATUS_END_OF_FILE.
+func (f *File) readReply(resp *engine.Response) (data []byte, eof bool, err error) {
+	switch st := resp.Status(); st {
+	case ntstatus.Success, ntstatus.BufferOverflow:
+	case ntstatus.EndOfFile:
+		return nil, true, nil
+	default:
+		return nil, false, statusErr("read", f.Name, st)
+	}
+	var rr smb2.ReadResponse
+	if err := rr.DecodeAlias(resp.Body); err != nil {
+		return nil, false, &engine.ProtocolError{Msg: "READ response", Err: err}
+	}
+	return rr.Data, false, nil
+}
+
+// ReadTo copies file bytes from off to w, at most length bytes (length < 0
+// means to the end of the file), keeping a window of READ requests in
+// flight. Replies complete in any order and are written to w in order.
+// It returns the number of bytes written to w.
+// progress, when set, is called after each chunk with the bytes so far.
+func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progress func(int64)) (int64, error) {
+	if off < 0 {
+		return 0, fmt.Errorf("gosmb: read %s: negative offset %d", f.Name, off)
+	}
+	if length == 0 {
+		return 0, nil
+	}
+	chunk, _ := f.share.chunkSizes()
+	slots := f.share.window(chunk)
+	// On an early return the rest of the window is cancelled on the
+	// server; the engine keeps the credits of the late replies.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// limit is where reads stop being issued. To EOF, the size seen at
+	// open is a hint: reads continue one chunk at a time past it until
+	// the server says end of file.
+	limit := off + length
+	toEOF := length < 0
+	if toEOF {
+		limit = max(f.EndOfFile, off)
+	}
+	next := off
+	queue := make([]inflight, 0, slots)
+	var written int64
+	for {
+		for len(queue) < slots && (next < limit || toEOF && len(queue) == 0) {
+			n := chunk
+			if next < limit {
+				n = int(min(int64(chunk), limit-next))
+			}
+			queue = append(queue, inflight{off: next, n: n, f: f.sendRead(ctx, next, n)})
+			next += int64(n)
+		}
+		if len(queue) == 0 {
+			return written, nil
+		}
+		head := queue[0]
+		queue = queue[1:]
+		resp, err := head.f.Wait(ctx)
+		if err != nil {
+			return written, err
+		}
+		data, isEOF, err := f.readReply(resp)
+		if err != nil {
+			return written, err
+		}
+		if len(data) > head.n {
+			return written, &engine.ProtocolError{Msg: fmt.Sprintf("READ returned %d bytes for %d asked", len(data), head.n)}
+		}
+		if len(data) > 0 {
+			m, err := w.Write(data)
+			written += int64(m)
+			if err != nil {
+				return written, err
+			}
+			if m != len(data) {
+				return written, io.ErrShortWrite
+			}
+			if progress != nil {
+				progress(written)
+			}
+		}
+		if isEOF || len(data) < head.n {
+			// A short read is the end of the file: later replies (if any)
+			// can only be EOF too; the deferred cancel drops them.
+			return written, nil
+		}
+		if toEOF && next >= limit {
+			limit = next + int64(chunk) // keep probing one chunk at a time
+		}
+	}
+}
+
+// ReadAt reads len(p) bytes at off with a window of concurrent READs. It
+// returns io.EOF, with the count read, when the file ends first.
+func (f *File) ReadAt(ctx context.Context, p []byte, off int64) (int, error) {
+	w := &sliceWriter{p: p}
+	n, err := f.ReadTo(ctx, w, off, int64(len(p)), nil)
+	if err != nil {
+		return int(n), err
+	}
+	if int(n) < len(p) {
+		return int(n), io.EOF
+	}
+	return int(n), nil
+}
+
+type sliceWriter struct {
+	p []byte
+	n int
+}
+
+func (s *sliceWriter) Write(b []byte) (int, error) {
+	n := copy(s.p[s.n:], b)
+	s.n += n
+	if n < len(b) {
+		return n, io.ErrShortWrite
+	}
+	return n, nil
+}
+
+func (f *File) sendWrite(ctx context.Context, off int64, data []byte) *future.Future[*engine.Response] {
+	req := smb2.WriteRequest{Offset: uint64(off), FileID: f.ID, Data: data}
+	body, _ := req.Append(make([]byte, 0, req.Size()))
+	return f.share.Tree.Send(ctx, smb2.CommandWrite, body, engine.CreditCharge(len(data)))
+}
+
+// writeReply checks a WRITE reply: every byte must have been written.
+func (f *File) writeReply(resp *engine.Response, want int) error {
+	if st := resp.Status(); st != ntstatus.Success {
+		return statusErr("write", f.Name, st)
+	}
+	var wr smb2.WriteResponse
+	if err := wr.Decode(resp.Body); err != nil {
+		return &engine.ProtocolError{Msg: "WRITE response", Err: err}
+	}
+	if int(wr.Count) != want {
+		return fmt.Errorf("gosmb: write %s: server wrote %d of %d bytes", f.Name, wr.Count, want)
+	}
+	return nil
+}
+
+// WriteFrom copies r to the file starting at off, keeping a window of
+// WRITE requests in flight and reading ahead from r into a bounded set of
+// buffers. It returns the bytes the server confirmed; an error means the
+// upload failed, never that it half succeeded silently. progress, when
+// set, is called after each confirmed chunk.
+func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress func(int64)) (int64, error) {
+	_, chunk := f.share.chunkSizes()
+	slots := f.share.window(chunk)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	queue := make([]inflight, 0, slots)
+	free := make([][]byte, 0, slots)
+	var done int64
+	next := off
+	srcEOF := false
+
+	retire := func() error {
+		head := queue[0]
+		queue = queue[1:]
+		resp, err := head.f.Wait(ctx)
+		if err != nil {
+			return err
+		}
+		if err := f.writeReply(resp, head.n); err != nil {
+			return err
+		}
+		done += int64(head.n)
+		free = append(free, head.buf)
+		if progress != nil {
+			progress(done)
+		}
+		return nil
+	}
+	for !srcEOF || len(queue) > 0 {
+		if !srcEOF && len(queue) < slots {
+			var buf []byte
+			if n := len(free); n > 0 {
+				buf, free = free[n-1], free[:n-1]
+			} else {
+				buf = make([]byte, chunk)
+			}
+			n, err := io.ReadFull(r, buf[:chunk])
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				srcEOF = true
+			} else if err != nil {
+				return done, err
+			}
+			if n > 0 {
+				queue = append(queue, inflight{off: next, n: n, buf: buf, f: f.sendWrite(ctx, next, buf[:n])})
+				next += int64(n)
+			} else {
+				free = append(free, buf)
+			}
+			continue
+		}
+		if err := retire(); err != nil {
+			return done, err
+		}
+	}
+	return done, nil
+}
+
+// WriteAt writes p at off with a window of concurrent WRITEs.
+func (f *File) WriteAt(ctx context.Context, p []byte, off int64) (int, error) {
+	n, err := f.WriteFrom(ctx, &sliceReader{p: p}, off, nil)
+	return int(n), err
+}
+
+type sliceReader struct{ p []byte }
+
+func (s *sliceReader) Read(b []byte) (int, error) {
+	if len(s.p) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(b, s.p)
+	s.p = s.p[n:]
+	return n, nil
+}

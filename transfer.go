@@ -1,0 +1,76 @@
+package gosmb
+
+import (
+	"context"
+	"io"
+
+	"github.com/gosmb/gosmb/future"
+)
+
+// CallOption adjusts one operation.
+type CallOption func(*callOptions)
+
+type callOptions struct {
+	progress func(int64)
+}
+
+// WithProgress calls fn after each chunk of a transfer with the bytes
+// moved so far. fn runs on the transfer's goroutine and must be quick.
+func WithProgress(fn func(done int64)) CallOption {
+	return func(o *callOptions) { o.progress = fn }
+}
+
+func applyOptions(opts []CallOption) callOptions {
+	var o callOptions
+	for _, fn := range opts {
+		fn(&o)
+	}
+	return o
+}
+
+// FileTransfer is what a download returns: the file's attributes and the
+// number of bytes written to the destination (pysmb returns the same pair).
+type FileTransfer struct {
+	Attributes uint32
+	Bytes      int64
+}
+
+// RetrieveFile downloads path on share into w, keeping a window of READ
+// requests in flight.
+func (c *Client) RetrieveFile(ctx context.Context, share, path string, w io.Writer, opts ...CallOption) *future.Future[FileTransfer] {
+	return c.RetrieveFileFromOffset(ctx, share, path, w, 0, -1, opts...)
+}
+
+// RetrieveFileFromOffset downloads at most maxLength bytes from offset
+// (maxLength < 0: to the end; 0: only open the file).
+func (c *Client) RetrieveFileFromOffset(ctx context.Context, share, path string, w io.Writer, offset, maxLength int64, opts ...CallOption) *future.Future[FileTransfer] {
+	o := applyOptions(opts)
+	return future.Go(func() (FileTransfer, error) {
+		s, err := c.trees.get(ctx, share)
+		if err != nil {
+			return FileTransfer{}, err
+		}
+		attrs, n, err := s.Retrieve(ctx, path, w, offset, maxLength, o.progress)
+		return FileTransfer{Attributes: uint32(attrs), Bytes: n}, err
+	})
+}
+
+// StoreFile uploads r to path on share, replacing (truncating) any
+// existing file. It resolves with the number of bytes uploaded.
+func (c *Client) StoreFile(ctx context.Context, share, path string, r io.Reader, opts ...CallOption) *future.Future[int64] {
+	return c.StoreFileFromOffset(ctx, share, path, r, 0, true, opts...)
+}
+
+// StoreFileFromOffset uploads r into path starting at offset, creating the
+// file if needed and truncating it first only when truncate is set. It
+// resolves with the offset after the last byte written.
+func (c *Client) StoreFileFromOffset(ctx context.Context, share, path string, r io.Reader, offset int64, truncate bool, opts ...CallOption) *future.Future[int64] {
+	o := applyOptions(opts)
+	return future.Go(func() (int64, error) {
+		s, err := c.trees.get(ctx, share)
+		if err != nil {
+			return offset, err
+		}
+		return s.Store(ctx, path, r, offset, truncate, o.progress)
+	})
+}
