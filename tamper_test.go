@@ -1,0 +1,170 @@
+package gosmb_test
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gosmb/gosmb"
+	"github.com/gosmb/gosmb/internal/sambatest"
+	"github.com/gosmb/gosmb/proto/smb2"
+)
+
+// tamperProxy relays TCP between gosmb and Samba and, when armed, flips one
+// byte in the next server-to-client frame that matches.
+type tamperProxy struct {
+	ln    net.Listener
+	to    string
+	armed atomic.Bool
+	hits  atomic.Int32
+	// flip chooses the byte to flip in a frame payload, or -1 to pass it.
+	flip func(payload []byte) int
+	wg   sync.WaitGroup
+}
+
+func newTamperProxy(t *testing.T, to string, flip func([]byte) int) *tamperProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &tamperProxy{ln: ln, to: to, flip: flip}
+	p.wg.Add(1)
+	go p.accept()
+	t.Cleanup(func() { ln.Close(); p.wg.Wait() })
+	return p
+}
+
+func (p *tamperProxy) accept() {
+	defer p.wg.Done()
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		s, err := net.Dial("tcp", p.to)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.wg.Add(2)
+		go func() { defer p.wg.Done(); io.Copy(s, c); s.Close() }()
+		go func() { defer p.wg.Done(); p.relay(c, s); c.Close() }()
+	}
+}
+
+// relay copies server frames to the client, tampering when armed.
+func (p *tamperProxy) relay(dst io.Writer, src io.Reader) {
+	hdr := make([]byte, 4)
+	for {
+		if _, err := io.ReadFull(src, hdr); err != nil {
+			return
+		}
+		n := int(hdr[1])<<16 | int(binary.BigEndian.Uint16(hdr[2:]))
+		payload := make([]byte, n)
+		if _, err := io.ReadFull(src, payload); err != nil {
+			return
+		}
+		if p.armed.Load() {
+			if i := p.flip(payload); i >= 0 && i < len(payload) {
+				payload[i] ^= 0x01
+				p.armed.Store(false)
+				p.hits.Add(1)
+			}
+		}
+		if _, err := dst.Write(append(hdr, payload...)); err != nil {
+			return
+		}
+	}
+}
+
+// flipEchoBody flips a byte in the body of a plain ECHO response.
+func flipEchoBody(b []byte) int {
+	var h smb2.Header
+	if h.Decode(b) != nil || h.Command != smb2.CommandEcho || h.Flags&smb2.FlagSigned == 0 {
+		return -1
+	}
+	return smb2.HeaderSize + 2 // the ECHO response's Reserved field
+}
+
+// flipCiphertext flips a byte of the ciphertext in a TRANSFORM frame.
+func flipCiphertext(b []byte) int {
+	if len(b) < 60 || [4]byte(b[0:4]) != smb2.TransformProtocolID {
+		return -1
+	}
+	return 52 + 8
+}
+
+// TestTamperedSignedResponseFailsRequest: one byte of a signed ECHO
+// response is altered on the wire. That echo fails with the typed
+// signature error; the connection stays usable (the next echo works).
+func TestTamperedSignedResponseFailsRequest(t *testing.T) {
+	for _, proto := range []string{"SMB2_10", "SMB3_00", "SMB3_11"} {
+		t.Run(proto, func(t *testing.T) {
+			srv := sambatest.Start(t, sambatest.Config{MaxProtocol: proto, Signing: "mandatory"})
+			px := newTamperProxy(t, srv.Addr, flipEchoBody)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+				t.Fatalf("untampered echo: %v", err)
+			}
+			px.armed.Store(true)
+			_, err = c.Echo(ctx).Wait(ctx)
+			if px.hits.Load() != 1 {
+				t.Fatal("the proxy altered nothing")
+			}
+			var se *gosmb.SignatureError
+			if !errors.As(err, &se) || !errors.Is(err, gosmb.ErrBadSignature) {
+				t.Fatalf("echo with an altered response: %v, want *SignatureError", err)
+			}
+			if se.Command != smb2.CommandEcho || se.Unsigned {
+				t.Fatalf("signature error %+v", se)
+			}
+			// The connection stays usable.
+			if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+				t.Fatalf("echo after the bad signature: %v", err)
+			}
+		})
+	}
+}
+
+// TestTamperedEncryptedResponseClosesConnection: an altered TRANSFORM
+// message cannot be authenticated nor attributed to a request, so the
+// connection closes cleanly: every pending request fails with an error
+// matching net.ErrClosed.
+func TestTamperedEncryptedResponseClosesConnection(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{Encrypt: "required"})
+	px := newTamperProxy(t, srv.Addr, flipCiphertext)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+		t.Fatalf("untampered echo: %v", err)
+	}
+	px.armed.Store(true)
+	_, err = c.Echo(ctx).Wait(ctx)
+	if px.hits.Load() != 1 {
+		t.Fatal("the proxy altered nothing")
+	}
+	var pe *gosmb.ProtocolError
+	if !errors.Is(err, net.ErrClosed) || !errors.As(err, &pe) {
+		t.Fatalf("echo with altered ciphertext: %v, want a connection error caused by a ProtocolError", err)
+	}
+	if _, err := c.Echo(ctx).Wait(ctx); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("echo after: %v", err)
+	}
+}
