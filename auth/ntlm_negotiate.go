@@ -54,9 +54,8 @@ func (m *NegotiateMessage) Decode(src []byte) error {
 		return tokenErr(name, "NegotiateFlags", errTruncated)
 	}
 	*m = NegotiateMessage{Flags: NegotiateFlags(binary.LittleEndian.Uint32(src[12:]))}
-	if len(src) < 32 {
-		// Old clients may stop after the flags.
-		return nil
+	if len(src) == 16 {
+		return nil // old clients stop after the flags
 	}
 	var err error
 	if m.DomainName, err = readField(src, 16, name, "DomainNameFields"); err != nil {
@@ -65,7 +64,11 @@ func (m *NegotiateMessage) Decode(src []byte) error {
 	if m.Workstation, err = readField(src, 24, name, "WorkstationFields"); err != nil {
 		return err
 	}
-	if m.Flags&FlagVersion != 0 && len(src) >= 40 {
+	// The Version field may be missing even with FlagVersion, but not cut.
+	if m.Flags&FlagVersion != 0 && len(src) > 32 {
+		if len(src) < 40 {
+			return tokenErr(name, "Version", errTruncated)
+		}
 		m.Version = decodeVersion(src[32:40])
 	}
 	return nil
