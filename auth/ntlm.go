@@ -225,9 +225,9 @@ func (n *NTLM) authenticate(challenge []byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		// "If the CHALLENGE_MESSAGE TargetInfo field has an MsvAvTimestamp
-		// present, the client SHOULD provide a MIC" and use the server's
-		// time; otherwise the client's own.
+		// "If the CHALLENGE_MESSAGE TargetInfo field (section 2.2.1.2) has
+		// an MsvAvTimestamp present, the client SHOULD provide a MIC", and
+		// Time is that timestamp, else the current time. [MS-NLMP] 3.1.5.
 		var ts uint64
 		if v, ok := findAV(pairs, AvTimestamp); ok {
 			ts = binary.LittleEndian.Uint64(v)
@@ -240,10 +240,9 @@ func (n *NTLM) authenticate(challenge []byte) ([]byte, error) {
 		nt, lm, sessionBaseKey := ntlmv2(ntowfv2(ntHash, n.cfg.User, n.cfg.Domain), ch.ServerChallenge[:], cc, temp)
 		auth.NtChallengeResponse = nt
 		if useMIC {
-			// "If NTLM v2 authentication is used and the CHALLENGE_MESSAGE
-			// TargetInfo field has an MsvAvTimestamp present, the client
-			// SHOULD NOT send the LmChallengeResponse and SHOULD send Z(24)
-			// instead."
+			// [MS-NLMP] 3.3.2: with an MsvAvTimestamp from the server the
+			// client sends Z(24) in place of the LMv2 response (which the
+			// MIC-less 4.2.4 example still carries).
 			auth.LmChallengeResponse = make([]byte, 24)
 		} else {
 			auth.LmChallengeResponse = lm
@@ -361,7 +360,9 @@ func (n *NTLM) SessionKey() []byte {
 
 // MIC returns the NTLMSSP_MESSAGE_SIGNATURE of data in the client-to-server
 // direction (GSS_GetMIC, [MS-NLMP] 3.4.4.2). Each call uses and advances
-// the sequence number and RC4 state, starting from 0.
+// the sequence number and RC4 state, starting from 0, so the SPNEGO
+// mechListMIC, the first call, has SeqNum 0. (SMB uses NTLM signatures for
+// nothing else, so the state is never reset after the mechListMIC.)
 func (n *NTLM) MIC(data []byte) ([]byte, error) {
 	if n.state != ntlmDone || n.sec == nil {
 		return nil, ErrNoSessionKey
