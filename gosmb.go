@@ -201,9 +201,10 @@ func (c *Client) handshake(ctx context.Context) error {
 		return err
 	}
 	sess, err := c.conn.SessionSetup(ctx, engine.SessionOptions{
-		Auth:    auth.NewSPNEGO(mech),
-		Signing: o.Signing,
-		Encrypt: o.Encrypt,
+		Auth:      auth.NewSPNEGO(mech),
+		Signing:   o.Signing,
+		Encrypt:   o.Encrypt,
+		Anonymous: o.Anonymous,
 	})
 	if err != nil {
 		return err

@@ -68,6 +68,9 @@ type SessionOptions struct {
 	Signing SigningPolicy
 	// Encrypt asks for encryption of everything on the session (3.x).
 	Encrypt bool
+	// Anonymous records that Auth performs a null-session logon; some
+	// servers (Samba 4.17) do not set SMB2_SESSION_FLAG_IS_NULL for it.
+	Anonymous bool
 }
 
 // Session is an authenticated SMB2 session on a Conn. Its signing and
@@ -77,8 +80,9 @@ type Session struct {
 	ID   uint64
 	conn *Conn
 
-	Flags   uint16 // SessionFlags from the final SESSION_SETUP response
-	dialect smb2.Dialect
+	Flags     uint16 // SessionFlags from the final SESSION_SETUP response
+	dialect   smb2.Dialect
+	anonymous bool
 
 	signer       signer // nil: no signing key (anonymous, guest)
 	signRequests bool   // sign every request; require signed responses
@@ -109,8 +113,9 @@ func (s *Session) Conn() *Conn { return s.conn }
 // IsGuest reports whether the server logged the user on as guest.
 func (s *Session) IsGuest() bool { return s.Flags&SessionFlagIsGuest != 0 }
 
-// IsAnonymous reports whether this is a null session.
-func (s *Session) IsAnonymous() bool { return s.Flags&SessionFlagIsNull != 0 }
+// IsAnonymous reports whether this is a null session: the client logged on
+// anonymously or the server says so.
+func (s *Session) IsAnonymous() bool { return s.anonymous || s.Flags&SessionFlagIsNull != 0 }
 
 // Signed reports whether requests and responses on the session are signed.
 func (s *Session) Signed() bool { return s.signRequests }
@@ -190,7 +195,7 @@ func (c *Conn) SessionSetup(ctx context.Context, opts SessionOptions) (*Session,
 	if err := opts.Auth.Finish(ssr.SecurityBuffer); err != nil {
 		return nil, &AuthError{Err: err}
 	}
-	s := &Session{ID: sid, conn: c, Flags: ssr.SessionFlags, cipher: n.Cipher, dialect: n.Dialect}
+	s := &Session{ID: sid, conn: c, Flags: ssr.SessionFlags, cipher: n.Cipher, dialect: n.Dialect, anonymous: opts.Anonymous}
 	if err := s.installKeys(n, opts, opts.Auth.SessionKey(), preauth[:], resp); err != nil {
 		// The server thinks we are logged on; say goodbye before failing.
 		c.logoffBestEffort(sid)

@@ -1,0 +1,118 @@
+package gosmb_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"golang.org/x/crypto/md4"
+
+	"github.com/gosmb/gosmb"
+	"github.com/gosmb/gosmb/internal/sambatest"
+	"github.com/gosmb/gosmb/proto/ntstatus"
+)
+
+func ntHash(password string) []byte {
+	h := md4.New()
+	for _, u := range utf16.Encode([]rune(password)) {
+		h.Write([]byte{byte(u), byte(u >> 8)})
+	}
+	return h.Sum(nil)
+}
+
+func TestGuestLogon(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{Guest: true})
+	c := dial(t, srv, gosmb.Options{User: "no-such-user", Password: "whatever"})
+	if !c.Session().IsGuest() {
+		t.Fatal("unknown user with map to guest = Bad User: session is not guest")
+	}
+	if c.Session().Signed() {
+		t.Fatal("a guest session cannot sign, yet Signed() is true")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := c.ConnectShare(ctx, srv.GuestShare).Wait(ctx); err != nil {
+		t.Fatalf("guest share: %v", err)
+	}
+	roundTrip(t, c, srv, srv.GuestShare, srv.GuestDir, 64<<10)
+}
+
+func TestAnonymousIPC(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	c := dial(t, srv, gosmb.Options{Anonymous: true})
+	if !c.Session().IsAnonymous() || c.Session().Signed() {
+		t.Fatalf("anonymous logon: IsAnonymous %v Signed %v (flags %#x)", c.Session().IsAnonymous(), c.Session().Signed(), c.Session().Flags)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sh, err := c.ConnectShare(ctx, "IPC$").Wait(ctx)
+	if err != nil {
+		t.Fatalf("IPC$ on a null session: %v", err)
+	}
+	if sh.Type != 2 {
+		t.Fatalf("IPC$ share type %d, want 2 (pipe)", sh.Type)
+	}
+	if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNTLMv1WhenServerAllowsIt(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{NTLMAuth: "yes"})
+	c := dial(t, srv, gosmb.Options{User: srv.User, Password: srv.Password, NTLMv1: true})
+	roundTrip(t, c, srv, srv.Share, srv.ShareDir, 128<<10)
+}
+
+func TestNTLMv1RefusedByDefaultServer(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{}) // Samba's default: ntlmv2-only
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password, NTLMv1: true})
+	var ae *gosmb.AuthError
+	if !errors.As(err, &ae) || ae.Status != ntstatus.LogonFailure {
+		t.Fatalf("NTLMv1 against an NTLMv2-only server: %v, want AuthError STATUS_LOGON_FAILURE", err)
+	}
+}
+
+func TestPassTheHash(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{Signing: "mandatory"})
+	c := dial(t, srv, gosmb.Options{User: srv.User, NTHash: ntHash(srv.Password)})
+	if !c.Session().Signed() {
+		t.Fatal("not signed")
+	}
+	roundTrip(t, c, srv, srv.Share, srv.ShareDir, 64<<10)
+}
+
+func TestPasswordFunc(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	calls := 0
+	c := dial(t, srv, gosmb.Options{User: srv.User, PasswordFunc: func() (string, error) {
+		calls++
+		return srv.Password, nil
+	}})
+	if calls == 0 {
+		t.Fatal("PasswordFunc never called")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("vault sealed")
+	_, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: srv.User, PasswordFunc: func() (string, error) { return "", boom }})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Dial with a failing PasswordFunc: %v, want its error", err)
+	}
+}
+
+func TestDomainAndWorkstation(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	c := dial(t, srv, gosmb.Options{User: srv.User, Password: srv.Password, Domain: srv.Workgroup, Workstation: "GOSMBCLIENT"})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
