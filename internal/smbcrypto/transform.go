@@ -275,8 +275,9 @@ func checkTransform(frame []byte) (uint64, error) {
 // hostile input, and on failure releases no plaintext.
 //
 // To decrypt in place, pass frame[TransformHeaderSize:TransformHeaderSize]
-// as dst: the plaintext then replaces the ciphertext, and the rest of frame
-// is left unspecified. Otherwise dst's spare capacity must not overlap
+// as dst (or frame[:TransformHeaderSize], to get the header back in front of
+// the plaintext): the plaintext replaces the ciphertext and the header is
+// left as it was. Otherwise dst's spare capacity must not overlap
 // frame. For the GCM ciphers, whose standard-library implementation wants
 // the tag after the ciphertext, Open copies the ciphertext once (into the
 // output, then decrypts there in place) and uses the 16 bytes of dst's spare
@@ -318,10 +319,16 @@ func (d *Decryptor) Open(dst, frame []byte) (plain []byte, sessionID uint64, err
 		region := frame[offTSize : TransformHeaderSize+n] // n+16 bytes
 		copy(region, body)
 		copy(region[n:], saved[offTSignature:offTNonce])
-		if _, err := d.gcm.Open(region[:0], saved[offTNonce:offTNonce+ns], region, saved[offTAAD:]); err != nil {
+		_, err := d.gcm.Open(region[:0], saved[offTNonce:offTNonce+ns], region, saved[offTAAD:])
+		if err == nil {
+			copy(body, region[:n])
+		} else {
+			clear(body) // crypto/cipher cleared region[:n]; clear the rest
+		}
+		copy(hdr, saved[:]) // dst may include the header: put it back
+		if err != nil {
 			return nil, 0, ErrDecrypt
 		}
-		copy(body, region[:n])
 		return dst[:total], sessionID, nil
 	}
 
