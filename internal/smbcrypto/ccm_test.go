@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/des"
 	"encoding/binary"
 	"errors"
 	"math/rand/v2"
@@ -257,6 +258,17 @@ func TestCCMParameters(t *testing.T) {
 		if _, err := NewCCM(b, bad[0], bad[1]); err == nil {
 			t.Errorf("NewCCM(nonce %d, tag %d) accepted", bad[0], bad[1])
 		}
+	}
+	if d, _ := des.NewCipher(make([]byte, 8)); d != nil {
+		if _, err := NewCCM(d, 11, 16); err == nil {
+			t.Error("NewCCM accepted a 64-bit block cipher")
+		}
+	}
+	// A 13-byte nonce leaves a 2-byte length field: 65535 bytes at most.
+	small, _ := NewCCM(b, 13, 16)
+	mustPanic(t, "plaintext over the length field", func() { small.Seal(nil, make([]byte, 13), make([]byte, 65536), nil) })
+	if _, err := small.Open(nil, make([]byte, 13), make([]byte, 65536+16), nil); !errors.Is(err, ErrDecrypt) {
+		t.Errorf("Open of a ciphertext over the length field: %v", err)
 	}
 	aead, _ := NewCCM(b, 11, 16)
 	mustPanic(t, "short nonce to Seal", func() { aead.Seal(nil, make([]byte, 10), nil, nil) })

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -180,6 +181,10 @@ func TestTransformHeaderErrors(t *testing.T) {
 		var te *TransformError
 		if !errors.As(err, &te) || te.Field != tt.field || !errors.Is(err, ErrMalformedTransform) {
 			t.Errorf("%s: %v, want a TransformError on %s", tt.name, err, tt.field)
+			continue
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, "smbcrypto: transform header: "+tt.field+": ") {
+			t.Errorf("%s: message %q", tt.name, msg)
 		}
 	}
 }
