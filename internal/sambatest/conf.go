@@ -161,7 +161,7 @@ func serverConf(n normalized, l layout, port, nbPort int) string {
 		}
 		kv("smb ports", ports)
 	}
-	kv("interfaces", "lo")
+	kv("interfaces", "127.0.0.1/8") // not "lo": that also binds ::1, a port we did not probe
 	kv("bind interfaces only", "yes")
 	kv("disable netbios", "yes") // nmbd; smbd still serves NBSS framing on any port
 	kv("private dir", l.sub("private"))
@@ -179,6 +179,9 @@ func serverConf(n normalized, l layout, port, nbPort int) string {
 	kv("log file", l.log())
 	kv("max log size", "10000")
 	kv("log level", "1")
+	// Quiets "idmap range not specified" in every log line batch.
+	kv("idmap config * : backend", "tdb")
+	kv("idmap config * : range", "3000-7999")
 	kv("server min protocol", n.min)
 	kv("server max protocol", n.max)
 	if n.Signing != "" {

@@ -70,6 +70,21 @@ func killByConf(conf string, timeout time.Duration) error {
 	}
 }
 
+func (s *Server) listensOnAll(ports []int) bool {
+	for _, p := range ports {
+		if !s.listensOn(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// bindFailed reports whether smbd's log says a listening socket failed.
+func bindFailed(logPath string) bool {
+	data, err := os.ReadFile(logPath)
+	return err == nil && bytes.Contains(data, []byte("open_socket_in failed"))
+}
+
 // listensOn reports whether our smbd (pid s.PID) holds the listening socket
 // on 127.0.0.1:port. Without /proc it assumes so.
 func (s *Server) listensOn(port int) bool {

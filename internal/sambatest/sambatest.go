@@ -237,6 +237,9 @@ func prepare(n normalized) (_ *Server, err error) {
 	if err := s.writeConf(0, 0); err != nil {
 		return nil, err
 	}
+	if err := validateConf(s.ConfPath); err != nil {
+		return nil, err
+	}
 	if err := s.addUser(); err != nil {
 		return nil, err
 	}
@@ -246,6 +249,34 @@ func prepare(n normalized) (_ *Server, err error) {
 func (s *Server) writeConf(port, nbPort int) error {
 	if err := os.WriteFile(s.ConfPath, []byte(serverConf(s.cfg, s.lay, port, nbPort)), 0o644); err != nil {
 		return fmt.Errorf("sambatest: %w", err)
+	}
+	return nil
+}
+
+// validateConf runs testparm on conf, when installed, so that a typo in
+// ExtraGlobal or ExtraShare fails Launch: smbd itself only logs "Unknown
+// parameter" or "Ignoring invalid value" and runs with the default.
+func validateConf(conf string) error {
+	bin, err := lookPath("testparm")
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-s", conf)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Env = append(os.Environ(), "LANG=C")
+	runErr := cmd.Run()
+	var bad []string
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.Contains(line, "Unknown parameter") || strings.Contains(line, "Ignoring") ||
+			strings.Contains(line, "rror") || strings.Contains(line, "nvalid") {
+			bad = append(bad, strings.TrimSpace(line))
+		}
+	}
+	if runErr != nil || len(bad) > 0 {
+		return fmt.Errorf("sambatest: testparm %s: %v: %s\n%s", conf, runErr, strings.Join(bad, "; "), stderr.String())
 	}
 	return nil
 }
@@ -293,6 +324,8 @@ func (s *Server) start() error {
 	if err != nil {
 		return err
 	}
+	// A log from an earlier attempt would say "open_socket_in failed".
+	os.Rename(s.LogPath, s.LogPath+".prev")
 	out, err := os.OpenFile(s.lay.stdout(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return fmt.Errorf("sambatest: %w", err)
@@ -324,39 +357,37 @@ func (s *Server) start() error {
 		close(exited)
 	}(s.exited)
 
-	addrs := []string{s.Addr}
-	if s.NetBIOSAddr != "" {
-		addrs = append(addrs, s.NetBIOSAddr)
-	}
+	// Wait for smbd itself to hold the listening sockets. A dial alone is
+	// not proof: when a port was taken between freePorts and smbd's bind,
+	// smbd logs the failure and keeps running, and the dial reaches the
+	// other process.
+	ports = ports[:nports]
 	deadline := time.Now().Add(startTimeout)
-	for _, addr := range addrs {
-		for {
-			c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-			if err == nil {
-				c.Close()
-				break
-			}
-			select {
-			case <-s.exited:
-				return fmt.Errorf("sambatest: %w: smbd exited (%v) before accepting on %s\n%s",
-					errNotUp, cmd.ProcessState, addr, s.LogTail(30))
-			case <-time.After(20 * time.Millisecond):
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("sambatest: %w: %s not accepting after %v\n%s",
-					errNotUp, addr, startTimeout, s.LogTail(30))
-			}
+	for {
+		select {
+		case <-s.exited:
+			return fmt.Errorf("sambatest: %w: smbd exited (%v) before listening on %v\n%s",
+				errNotUp, cmd.ProcessState, ports, s.LogTail(30))
+		default:
 		}
+		if s.listensOnAll(ports) {
+			break
+		}
+		if bindFailed(s.LogPath) {
+			return fmt.Errorf("sambatest: %w: smbd could not bind %v\n%s", errNotUp, ports, s.LogTail(30))
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("sambatest: %w: smbd not listening on %v after %v\n%s",
+				errNotUp, ports, startTimeout, s.LogTail(30))
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	// The ports answer; make sure it is our smbd that answers (and not a
-	// process that took a port first while smbd gave up).
-	select {
-	case <-s.exited:
-		return fmt.Errorf("sambatest: %w: smbd exited (%v) after start\n%s", errNotUp, cmd.ProcessState, s.LogTail(30))
-	default:
-	}
-	if !s.listensOn(s.Port) || (s.NetBIOSPort != 0 && !s.listensOn(s.NetBIOSPort)) {
-		return fmt.Errorf("sambatest: %w: another process holds port %d or %d\n%s", errNotUp, s.Port, s.NetBIOSPort, s.LogTail(30))
+	for _, port := range ports {
+		c, err := net.DialTimeout("tcp", net.JoinHostPort(s.Host, strconv.Itoa(port)), time.Until(deadline))
+		if err != nil {
+			return fmt.Errorf("sambatest: %w: %v\n%s", errNotUp, err, s.LogTail(30))
+		}
+		c.Close()
 	}
 	return nil
 }
@@ -495,7 +526,9 @@ func (s *Server) SmbclientArgsFor(share, user, password string) []string {
 }
 
 // Smbclient runs smbclient with args and -c command and returns its
-// combined output; the error carries the output too.
+// combined output; the error carries the output too. Output naming an
+// NTSTATUS (NT_STATUS_…) is an error even when smbclient exits 0, as it
+// does for a failed mkdir.
 func Smbclient(ctx context.Context, args []string, command string) (string, error) {
 	bin, err := lookPath("smbclient")
 	if err != nil {
@@ -504,6 +537,9 @@ func Smbclient(ctx context.Context, args []string, command string) (string, erro
 	cmd := exec.CommandContext(ctx, bin, append(append([]string(nil), args...), "-c", command)...)
 	cmd.Env = append(os.Environ(), "LANG=C")
 	out, err := cmd.CombinedOutput()
+	if err == nil && bytes.Contains(out, []byte("NT_STATUS_")) {
+		err = errors.New("NT_STATUS_ in output")
+	}
 	if err != nil {
 		return string(out), fmt.Errorf("sambatest: smbclient %s -c %q: %w\n%s", strings.Join(args, " "), command, err, out)
 	}

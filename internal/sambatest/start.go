@@ -11,7 +11,7 @@ import (
 // with smbd's log tail. A failed test also gets the log tail at cleanup.
 func Start(tb testing.TB, cfg Config) *Server {
 	tb.Helper()
-	if err := Available(); err != nil {
+	if err := available(); err != nil {
 		if os.Getenv("CI") == "true" {
 			tb.Fatalf("%v (CI=true: the real Samba is required)", err)
 		}
@@ -31,3 +31,6 @@ func Start(tb testing.TB, cfg Config) *Server {
 	})
 	return s
 }
+
+// available is Available, replaced in tests.
+var available = Available
