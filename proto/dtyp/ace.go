@@ -260,10 +260,13 @@ func (a ACE) Size() int {
 // "MUST be a multiple of 4 to ensure alignment on a DWORD boundary", so zero
 // bytes are added after AdditionalData when needed. It fails when the ACE
 // would exceed 65535 bytes or its SID has more than 15 sub-authorities.
-func (a ACE) Append(dst []byte) ([]byte, error) {
+func (a ACE) Append(dst []byte) ([]byte, error) { return a.appendTo(dst, "ACE") }
+
+// appendTo is Append with where naming the ACE in errors.
+func (a ACE) appendTo(dst []byte, where string) ([]byte, error) {
 	size := a.Size()
 	if size > 0xFFFF {
-		return dst, malformedf("ACE", "%d bytes, AceSize is at most 65535", size)
+		return dst, malformedf(where, "%d bytes, AceSize is at most 65535", size)
 	}
 	start := len(dst)
 	dst = append(dst, byte(a.Type), byte(a.Flags))
@@ -281,7 +284,7 @@ func (a ACE) Append(dst []byte) ([]byte, error) {
 		}
 		var err error
 		if dst, err = a.SID.Append(dst); err != nil {
-			return dst[:start], within("ACE", err)
+			return dst[:start], within(where, err)
 		}
 	}
 	dst = append(dst, a.AdditionalData...)

@@ -49,13 +49,16 @@ func (a *ACL) Size() int {
 
 // Append appends the wire form of the ACL to dst. It fails when the ACL
 // would exceed 65535 bytes or 65535 ACEs, or an ACE cannot be encoded.
-func (a *ACL) Append(dst []byte) ([]byte, error) {
+func (a *ACL) Append(dst []byte) ([]byte, error) { return a.appendTo(dst, "ACL") }
+
+// appendTo is Append with where naming the ACL ("DACL", "SACL") in errors.
+func (a *ACL) appendTo(dst []byte, where string) ([]byte, error) {
 	size := a.Size()
 	if size > 0xFFFF {
-		return dst, malformedf("ACL", "%d bytes, AclSize is at most 65535", size)
+		return dst, malformedf(where, "%d bytes, AclSize is at most 65535", size)
 	}
 	if len(a.ACEs) > 0xFFFF {
-		return dst, malformedf("ACL", "%d ACEs, AceCount is at most 65535", len(a.ACEs))
+		return dst, malformedf(where, "%d ACEs, AceCount is at most 65535", len(a.ACEs))
 	}
 	start := len(dst)
 	dst = append(dst, a.revision(), 0)
@@ -64,8 +67,8 @@ func (a *ACL) Append(dst []byte) ([]byte, error) {
 	dst = append(dst, 0, 0)
 	for i := range a.ACEs {
 		var err error
-		if dst, err = a.ACEs[i].Append(dst); err != nil {
-			return dst[:start], within("ACL: ACE "+strconv.Itoa(i), err)
+		if dst, err = a.ACEs[i].appendTo(dst, where+": ACE "+strconv.Itoa(i)); err != nil {
+			return dst[:start], err
 		}
 	}
 	return dst, nil

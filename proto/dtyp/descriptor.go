@@ -130,7 +130,7 @@ func (sd *SecurityDescriptor) Append(dst []byte) ([]byte, error) {
 	// it. Parts too large for their own size fields fail in their Append
 	// below, long before an offset could overflow.
 	type part struct {
-		where string
+		where string // prefix for errors; "" when app names the part itself
 		size  int
 		app   func([]byte) ([]byte, error)
 	}
@@ -142,10 +142,10 @@ func (sd *SecurityDescriptor) Append(dst []byte) ([]byte, error) {
 		parts[1] = &part{"group", sd.Group.Size(), sd.Group.Append}
 	}
 	if sd.SACL != nil {
-		parts[2] = &part{"SACL", sd.SACL.Size(), sd.SACL.Append}
+		parts[2] = &part{"", sd.SACL.Size(), func(b []byte) ([]byte, error) { return sd.SACL.appendTo(b, "SACL") }}
 	}
 	if sd.DACL != nil {
-		parts[3] = &part{"DACL", sd.DACL.Size(), sd.DACL.Append}
+		parts[3] = &part{"", sd.DACL.Size(), func(b []byte) ([]byte, error) { return sd.DACL.appendTo(b, "DACL") }}
 	}
 	dst = append(dst, rev, sd.RMControl)
 	dst = binary.LittleEndian.AppendUint16(dst, uint16(ctl))
@@ -164,7 +164,10 @@ func (sd *SecurityDescriptor) Append(dst []byte) ([]byte, error) {
 		}
 		var err error
 		if dst, err = p.app(dst); err != nil {
-			return dst[:start], within(p.where, err)
+			if p.where != "" {
+				err = within(p.where, err)
+			}
+			return dst[:start], err
 		}
 	}
 	return dst, nil

@@ -266,6 +266,26 @@ func TestDecodeSecurityDescriptorErrors(t *testing.T) {
 }
 
 func TestSecurityDescriptorAppendErrors(t *testing.T) {
+	for _, tc := range []struct {
+		mod  func(*SecurityDescriptor)
+		want string
+	}{
+		{func(sd *SecurityDescriptor) { sd.DACL.ACEs[2].SID.SubAuthorities = make([]uint32, 16) },
+			"dtyp: DACL: ACE 2: SID: 16 sub-authorities, at most 15 allowed"},
+		{func(sd *SecurityDescriptor) { sd.SACL.ACEs[0].AdditionalData = make([]byte, 0x10000) },
+			"dtyp: SACL: 65660 bytes, AclSize is at most 65535"},
+		{func(sd *SecurityDescriptor) { sd.Owner.SubAuthorities = make([]uint32, 16) },
+			"dtyp: owner: SID: 16 sub-authorities, at most 15 allowed"},
+	} {
+		sd := richDescriptor()
+		tc.mod(sd)
+		_, err := sd.Append(nil)
+		checkErr(t, err, ErrMalformed, tc.want)
+		if err != nil && err.Error() != tc.want {
+			t.Errorf("error %q, want %q", err, tc.want)
+		}
+	}
+
 	sd := richDescriptor()
 	sd.Group = sidPtr(NewSID(1, make([]uint32, 16)...))
 	b, err := sd.Append([]byte{1, 2, 3})
