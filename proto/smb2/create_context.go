@@ -58,7 +58,11 @@ func createContextsSize(cs []CreateContext) int {
 func checkCreateContexts(cs []CreateContext, msg string) error {
 	for i := range cs {
 		c := &cs[i]
-		if !fitsU16(c.dataOffset()) || !fitsU32(len(c.Data)) || (i < len(cs)-1 && !fitsU32(align8(c.size()))) {
+		tooBig := !fitsU16(len(c.Name)) || !fitsU32(len(c.Data)) || !fitsU32(align8(c.size()))
+		if len(c.Data) > 0 && !fitsU16(c.dataOffset()) { // DataOffset is 16 bits
+			tooBig = true
+		}
+		if tooBig {
 			return errorf(msg, "create context %d too large", i)
 		}
 	}

@@ -545,3 +545,15 @@ func TestHotPathAllocs(t *testing.T) {
 		}
 	}
 }
+
+func TestCreateContextLimits(t *testing.T) {
+	long := string(make([]byte, 65530))
+	// A long name without data fits: only DataOffset is 16 bits.
+	checkCodec(t, &CreateResponse{Contexts: []CreateContext{{Name: long}}})
+	if _, err := (&CreateResponse{Contexts: []CreateContext{{Name: long, Data: []byte{1}}}}).Append(nil); err == nil {
+		t.Fatal("data offset beyond 16 bits accepted")
+	}
+	if _, err := (&CreateResponse{Contexts: []CreateContext{{Name: long + long}}}).Append(nil); err == nil {
+		t.Fatal("name beyond 16 bits accepted")
+	}
+}
