@@ -12,6 +12,7 @@ type CallOption func(*callOptions)
 
 type callOptions struct {
 	progress func(int64)
+	replace  bool
 }
 
 // WithProgress calls fn after each chunk of a transfer with the bytes

@@ -72,13 +72,7 @@ func (t *Tree) Encrypted() bool { return t.encrypt || t.Session.encryptAll }
 // Send sends a request on this tree: TreeID, session, signing and
 // encryption filled in.
 func (t *Tree) Send(ctx context.Context, cmd smb2.Command, body []byte, creditCharge uint16) *future.Future[*Response] {
-	return t.Session.conn.Send(ctx, &Request{
-		Header:       smb2.Header{Command: cmd, TreeID: t.ID},
-		Body:         body,
-		CreditCharge: creditCharge,
-		Session:      t.Session,
-		Encrypt:      t.encrypt,
-	})
+	return t.Session.conn.Send(ctx, t.Request(cmd, body, creditCharge))
 }
 
 // Disconnect sends TREE_DISCONNECT.
@@ -92,4 +86,23 @@ func (t *Tree) Disconnect(ctx context.Context) error {
 		return &StatusError{Op: "tree disconnect", Path: t.Path, Status: st}
 	}
 	return nil
+}
+
+// Request builds a request on this tree: TreeID, session and encryption
+// filled in, ready for Conn.Send or SendCompound.
+func (t *Tree) Request(cmd smb2.Command, body []byte, creditCharge uint16) *Request {
+	return &Request{
+		Header:       smb2.Header{Command: cmd, TreeID: t.ID},
+		Body:         body,
+		CreditCharge: creditCharge,
+		Session:      t.Session,
+		Encrypt:      t.encrypt,
+	}
+}
+
+// SendCompound sends reqs (built with Request) as one related compound
+// chain: later requests act on the FileId the first one opened when they
+// name smb2.FileIDAny.
+func (t *Tree) SendCompound(ctx context.Context, reqs ...*Request) []*future.Future[*Response] {
+	return t.Session.conn.SendCompound(ctx, reqs, true)
 }

@@ -1,0 +1,102 @@
+package gosmb
+
+import (
+	"context"
+
+	"github.com/gosmb/gosmb/future"
+	"github.com/gosmb/gosmb/ops"
+)
+
+// SharedFile describes a file or directory (pysmb's SharedFile): times as
+// time.Time, sizes, attributes, short and long names, file id, and the
+// IsDirectory/IsReadOnly/IsNormal predicates.
+type SharedFile = ops.SharedFile
+
+// File attributes and listPath search bits, as pysmb names them.
+const (
+	AttrReadonly     = ops.AttrReadonly
+	AttrHidden       = ops.AttrHidden
+	AttrSystem       = ops.AttrSystem
+	AttrDirectory    = ops.AttrDirectory
+	AttrArchive      = ops.AttrArchive
+	AttrNormal       = ops.AttrNormal
+	SearchInclNormal = ops.SearchInclNormal
+	SearchDefault    = ops.SearchDefault
+)
+
+// onShare runs fn on the named share (connecting it on first use) in its
+// own goroutine and returns its Future.
+func onShare[T any](c *Client, ctx context.Context, share string, fn func(*ops.Share) (T, error)) *future.Future[T] {
+	return future.Go(func() (T, error) {
+		s, err := c.trees.get(ctx, share)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return fn(s)
+	})
+}
+
+// ListPath lists the directory path on share: entries matching the
+// server-side pattern ("" or "*" for all, "." and ".." included) whose
+// attributes pass search (0 means SearchDefault, everything), as pysmb's
+// listPath. Large directories are paged until the server has no more.
+func (c *Client) ListPath(ctx context.Context, share, path string, search uint32, pattern string) *future.Future[[]SharedFile] {
+	if search == 0 {
+		search = SearchDefault
+	}
+	return onShare(c, ctx, share, func(s *ops.Share) ([]SharedFile, error) {
+		return s.ListPath(ctx, path, search, pattern)
+	})
+}
+
+// GetAttributes returns the attributes of path in one round trip.
+func (c *Client) GetAttributes(ctx context.Context, share, path string) *future.Future[SharedFile] {
+	return onShare(c, ctx, share, func(s *ops.Share) (SharedFile, error) {
+		return s.GetAttributes(ctx, path)
+	})
+}
+
+// CreateDirectory creates a directory; its parent must exist.
+func (c *Client) CreateDirectory(ctx context.Context, share, path string) *future.Future[struct{}] {
+	return onShare(c, ctx, share, func(s *ops.Share) (struct{}, error) {
+		return struct{}{}, s.CreateDirectory(ctx, path)
+	})
+}
+
+// DeleteDirectory removes an empty directory.
+func (c *Client) DeleteDirectory(ctx context.Context, share, path string) *future.Future[struct{}] {
+	return onShare(c, ctx, share, func(s *ops.Share) (struct{}, error) {
+		return struct{}{}, s.DeleteDirectory(ctx, path)
+	})
+}
+
+// Rename renames a file or directory within share. WithReplace lets it
+// overwrite an existing target; otherwise that fails with an error
+// matching fs.ErrExist.
+func (c *Client) Rename(ctx context.Context, share, oldPath, newPath string, opts ...CallOption) *future.Future[struct{}] {
+	o := applyOptions(opts)
+	return onShare(c, ctx, share, func(s *ops.Share) (struct{}, error) {
+		return struct{}{}, s.Rename(ctx, oldPath, newPath, o.replace)
+	})
+}
+
+// WithReplace makes Rename overwrite an existing target.
+func WithReplace() CallOption { return func(o *callOptions) { o.replace = true } }
+
+// DeleteFiles deletes files matching pattern, wildcards allowed in the last
+// path component only (pysmb's deleteFiles). With deleteMatchingFolders,
+// matching folders are deleted too, their contents first.
+func (c *Client) DeleteFiles(ctx context.Context, share, pattern string, deleteMatchingFolders bool) *future.Future[struct{}] {
+	return onShare(c, ctx, share, func(s *ops.Share) (struct{}, error) {
+		return struct{}{}, s.DeleteFiles(ctx, pattern, deleteMatchingFolders)
+	})
+}
+
+// ResetFileAttributes sets the attributes of the files matching pattern to
+// attrs (0: FILE_ATTRIBUTE_NORMAL), pysmb's resetFileAttributes.
+func (c *Client) ResetFileAttributes(ctx context.Context, share, pattern string, attrs uint32) *future.Future[struct{}] {
+	return onShare(c, ctx, share, func(s *ops.Share) (struct{}, error) {
+		return struct{}{}, s.ResetFileAttributes(ctx, pattern, attrs)
+	})
+}

@@ -1,0 +1,76 @@
+package ops
+
+import (
+	"context"
+
+	"github.com/gosmb/gosmb/engine"
+	"github.com/gosmb/gosmb/proto/ntstatus"
+	"github.com/gosmb/gosmb/proto/smb2"
+)
+
+// step is one request run on a file opened by the same compound chain.
+type step struct {
+	cmd    smb2.Command
+	body   []byte
+	charge uint16
+	// ok lists statuses besides STATUS_SUCCESS the caller handles itself
+	// (STATUS_BUFFER_OVERFLOW, STATUS_BUFFER_TOO_SMALL, ...).
+	ok []ntstatus.Status
+}
+
+// openDo runs CREATE, steps and CLOSE as one related compound chain: one
+// round trip for what would otherwise take 2+len(steps). It returns the
+// CREATE result and each step's response. The first failure wins: a failed
+// CREATE is reported as op's error on name; a failed step likewise.
+func (s *Share) openDo(ctx context.Context, op, name string, o OpenOptions, steps ...step) (*File, []*engine.Response, error) {
+	cbody, err := s.createRequest(name, o).Append(nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	reqs := []*engine.Request{s.Tree.Request(smb2.CommandCreate, cbody, 0)}
+	for _, st := range steps {
+		reqs = append(reqs, s.Tree.Request(st.cmd, st.body, st.charge))
+	}
+	closeBody, _ := (&smb2.CloseRequest{FileID: smb2.FileIDAny}).Append(nil)
+	reqs = append(reqs, s.Tree.Request(smb2.CommandClose, closeBody, 0))
+
+	futs := s.Tree.SendCompound(ctx, reqs...)
+	resps := make([]*engine.Response, len(futs))
+	var firstErr error
+	for i, f := range futs {
+		r, err := f.Wait(ctx)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		resps[i] = r
+	}
+	if firstErr != nil {
+		return nil, nil, firstErr
+	}
+	file, err := s.openResult(name, resps[0])
+	if err != nil {
+		if se, ok := err.(*engine.StatusError); ok {
+			se.Op = op
+		}
+		return nil, nil, err
+	}
+	mid := resps[1 : len(resps)-1]
+	for i, r := range mid {
+		if st := r.Status(); st != ntstatus.Success && !contains(steps[i].ok, st) {
+			return file, mid, statusErr(op, name, st)
+		}
+	}
+	if st := resps[len(resps)-1].Status(); st != ntstatus.Success {
+		return file, mid, statusErr(op, name, st)
+	}
+	return file, mid, nil
+}
+
+func contains(ss []ntstatus.Status, s ntstatus.Status) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,202 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gosmb/gosmb/proto/fscc"
+	"github.com/gosmb/gosmb/proto/ntstatus"
+	"github.com/gosmb/gosmb/proto/smb2"
+)
+
+// GetAttributes returns what the server knows of path, in one round trip
+// (CREATE + QUERY_INFO FileAllInformation + CLOSE compounded).
+func (s *Share) GetAttributes(ctx context.Context, p string) (SharedFile, error) {
+	name := CleanPath(p)
+	q, _ := smb2.QueryFileInfo(smb2.FileIDAny, smb2.FileAllInformation, 4096).Append(nil)
+	_, rs, err := s.openDo(ctx, "stat", name, OpenOptions{
+		Access:      smb2.FileReadAttributes | smb2.Synchronize,
+		Disposition: smb2.FileOpen,
+	}, step{cmd: smb2.CommandQueryInfo, body: q, ok: []ntstatus.Status{ntstatus.BufferOverflow}})
+	if err != nil {
+		return SharedFile{}, err
+	}
+	var qr smb2.QueryInfoResponse
+	if err := qr.Decode(rs[0].Body); err != nil {
+		return SharedFile{}, protoErr("QUERY_INFO response", err)
+	}
+	var all fscc.AllInformation
+	if err := all.Decode(qr.Buffer); err != nil {
+		return SharedFile{}, protoErr("FILE_ALL_INFORMATION", err)
+	}
+	base := name
+	if i := lastSep(name); i >= 0 {
+		base = name[i+1:]
+	}
+	return SharedFile{
+		Name:           base,
+		CreateTime:     smb2.FiletimeToTime(all.Basic.Times.CreationTime),
+		LastAccessTime: smb2.FiletimeToTime(all.Basic.Times.LastAccessTime),
+		LastWriteTime:  smb2.FiletimeToTime(all.Basic.Times.LastWriteTime),
+		ChangeTime:     smb2.FiletimeToTime(all.Basic.Times.ChangeTime),
+		Size:           int64(all.Standard.EndOfFile),
+		AllocSize:      int64(all.Standard.AllocationSize),
+		Attributes:     all.Basic.FileAttributes,
+		FileID:         all.IndexNumber,
+	}, nil
+}
+
+func lastSep(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '\\' {
+			return i
+		}
+	}
+	return -1
+}
+
+// CreateDirectory creates the directory path (its parent must exist).
+func (s *Share) CreateDirectory(ctx context.Context, p string) error {
+	_, _, err := s.openDo(ctx, "mkdir", CleanPath(p), OpenOptions{
+		Access:      smb2.FileReadAttributes | smb2.Synchronize,
+		Disposition: smb2.FileCreate,
+		Options:     smb2.FileDirectoryFile,
+	})
+	return err
+}
+
+// setInfoStep builds a SET_INFO on the chain's file.
+func setInfoStep(class smb2.FileInfoClass, buf []byte) step {
+	body, _ := (&smb2.SetInfoRequest{InfoType: smb2.InfoFile, FileInfoClass: uint8(class), FileID: smb2.FileIDAny, Buffer: buf}).Append(nil)
+	return step{cmd: smb2.CommandSetInfo, body: body}
+}
+
+// remove deletes one file or (empty) directory with CREATE + SET_INFO
+// FileDispositionInformation + CLOSE, so "directory not empty" and
+// "access denied" come back as the SET_INFO's status.
+func (s *Share) remove(ctx context.Context, op, name string, dir bool) error {
+	opts := smb2.FileNonDirectoryFile
+	if dir {
+		opts = smb2.FileDirectoryFile
+	}
+	_, _, err := s.openDo(ctx, op, name, OpenOptions{
+		Access:      smb2.Delete | smb2.FileReadAttributes | smb2.Synchronize,
+		Disposition: smb2.FileOpen,
+		Options:     opts,
+	}, setInfoStep(smb2.FileDispositionInformation, fscc.AppendDispositionInformation(nil, true)))
+	return err
+}
+
+// DeleteDirectory removes the empty directory path.
+func (s *Share) DeleteDirectory(ctx context.Context, p string) error {
+	return s.remove(ctx, "rmdir", CleanPath(p), true)
+}
+
+// Rename renames oldPath to newPath on the same share. With replace, an
+// existing newPath is overwritten; otherwise that is an error matching
+// fs.ErrExist.
+func (s *Share) Rename(ctx context.Context, oldPath, newPath string, replace bool) error {
+	_, _, err := s.openDo(ctx, "rename", CleanPath(oldPath), OpenOptions{
+		Access:      smb2.Delete | smb2.FileReadAttributes | smb2.Synchronize,
+		Disposition: smb2.FileOpen,
+	}, setInfoStep(smb2.FileRenameInformation, fscc.AppendRenameInformation(nil, replace, CleanPath(newPath))))
+	return err
+}
+
+// setAttributes sets the attributes of one file, leaving times alone.
+func (s *Share) setAttributes(ctx context.Context, name string, attrs uint32) error {
+	bi := fscc.BasicInformation{FileAttributes: attrs}
+	_, _, err := s.openDo(ctx, "set attributes", name, OpenOptions{
+		Access:      smb2.FileWriteAttributes | smb2.FileReadAttributes | smb2.Synchronize,
+		Disposition: smb2.FileOpen,
+	}, setInfoStep(smb2.FileBasicInformation, bi.Append(nil)))
+	return err
+}
+
+// ResetFileAttributes sets the attributes of every file matching pattern
+// (wildcards in the last component only) to attrs, pysmb's
+// resetFileAttributes; attrs 0 means FILE_ATTRIBUTE_NORMAL.
+func (s *Share) ResetFileAttributes(ctx context.Context, pattern string, attrs uint32) error {
+	if attrs == 0 {
+		attrs = AttrNormal
+	}
+	dir, pat := splitPattern(pattern)
+	if !hasWildcard(pat) {
+		return s.setAttributes(ctx, join(dir, pat), attrs)
+	}
+	es, err := s.ListPath(ctx, dir, SearchDefault&^AttrDirectory, pat)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range es {
+		if err := s.setAttributes(ctx, join(dir, e.Name), attrs); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// DeleteFiles deletes the files matching pattern (wildcards in the last
+// component only), like pysmb's deleteFiles. With deleteMatchingFolders,
+// matching directories are removed too, their contents first. Nothing
+// matching a wildcard pattern is not an error; a plain name that does not
+// exist is.
+func (s *Share) DeleteFiles(ctx context.Context, pattern string, deleteMatchingFolders bool) error {
+	dir, pat := splitPattern(pattern)
+	if pat == "" {
+		return fmt.Errorf("gosmb: delete: empty pattern")
+	}
+	search := uint32(SearchDefault &^ AttrDirectory)
+	if deleteMatchingFolders {
+		search = SearchDefault
+	}
+	es, err := s.ListPath(ctx, dir, search, pat)
+	if err != nil {
+		return retag(err, "delete")
+	}
+	if len(es) == 0 && !hasWildcard(pat) {
+		return statusErr("delete", join(dir, pat), ntstatus.ObjectNameNotFound)
+	}
+	var errs []error
+	for _, e := range es {
+		if e.Name == "." || e.Name == ".." {
+			continue
+		}
+		p := join(dir, e.Name)
+		if e.IsDirectory() {
+			if err := s.deleteTree(ctx, p); err != nil {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		if err := s.remove(ctx, "delete", p, false); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// deleteTree removes a directory and everything in it, children first.
+func (s *Share) deleteTree(ctx context.Context, dir string) error {
+	es, err := s.ListPath(ctx, dir, SearchDefault, "*")
+	if err != nil {
+		return retag(err, "delete")
+	}
+	for _, e := range es {
+		if e.Name == "." || e.Name == ".." {
+			continue
+		}
+		p := join(dir, e.Name)
+		if e.IsDirectory() {
+			err = s.deleteTree(ctx, p)
+		} else {
+			err = s.remove(ctx, "delete", p, false)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return s.remove(ctx, "delete", dir, true)
+}

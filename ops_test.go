@@ -1,0 +1,457 @@
+package gosmb_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gosmb/gosmb"
+	"github.com/gosmb/gosmb/internal/sambatest"
+	"github.com/gosmb/gosmb/proto/ntstatus"
+)
+
+// fixture is the tree pysmb's online tests expect, built on the share's
+// disk by the test itself.
+type fixture struct {
+	bigName string // a file of known size and hash
+	bigData []byte
+}
+
+const (
+	longFolder    = "Test Folder with Long Name"
+	unicodeFolder = "测试文件夹"
+	unicodeFile   = "ファイル 名前.txt"
+	manyFolder    = "many"
+	manyCount     = 999
+)
+
+func buildFixture(t *testing.T, dir string) fixture {
+	t.Helper()
+	r := rand.New(rand.NewPCG(1, 2))
+	big := make([]byte, 158437) // the size of pysmb's rfc1001.txt fixture
+	for i := range big {
+		big[i] = byte(r.UintN(256))
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(dir, "rfc1001.txt"), big, 0o644))
+	must(os.MkdirAll(filepath.Join(dir, longFolder), 0o755))
+	must(os.WriteFile(filepath.Join(dir, longFolder, "TestFile.txt"), []byte("hello"), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "TestFile.txt"), []byte("top level"), 0o644))
+	must(os.MkdirAll(filepath.Join(dir, unicodeFolder), 0o755))
+	must(os.WriteFile(filepath.Join(dir, unicodeFolder, unicodeFile), []byte("unicode"), 0o644))
+	must(os.MkdirAll(filepath.Join(dir, manyFolder), 0o755))
+	for i := 0; i < manyCount; i++ {
+		must(os.WriteFile(filepath.Join(dir, manyFolder, fmt.Sprintf("f%04d.dat", i)), []byte{byte(i)}, 0o644))
+	}
+	return fixture{bigName: "rfc1001.txt", bigData: big}
+}
+
+func names(fs []gosmb.SharedFile) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func opsSetup(t *testing.T) (*gosmb.Client, *sambatest.Server, fixture, context.Context) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	fx := buildFixture(t, srv.ShareDir)
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return c, srv, fx, ctx
+}
+
+func TestListPath(t *testing.T) {
+	c, srv, _, ctx := opsSetup(t)
+	all, err := c.ListPath(ctx, srv.Share, "/", 0, "*").Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := names(all)
+	for _, want := range []string{".", "..", "rfc1001.txt", longFolder, unicodeFolder, "TestFile.txt", manyFolder} {
+		if !contains(got, want) {
+			t.Errorf("listing of / lacks %q: %q", want, got)
+		}
+	}
+	for _, f := range all {
+		if f.Name == "rfc1001.txt" && (f.Size != 158437 || f.IsDirectory() || f.LastWriteTime.IsZero()) {
+			t.Errorf("rfc1001.txt: size %d dir %v mtime %v", f.Size, f.IsDirectory(), f.LastWriteTime)
+		}
+		if f.Name == longFolder && !f.IsDirectory() {
+			t.Errorf("%q is not a directory", longFolder)
+		}
+	}
+	for _, tc := range []struct {
+		pattern string
+		want    int
+	}{{"Test*", 2}, {"*件夹", 1}, {"*.abc", 0}} {
+		got, err := c.ListPath(ctx, srv.Share, "/", 0, tc.pattern).Wait(ctx)
+		if err != nil {
+			t.Fatalf("pattern %q: %v", tc.pattern, err)
+		}
+		if len(got) != tc.want {
+			t.Errorf("pattern %q: %d entries %q, want %d", tc.pattern, len(got), names(got), tc.want)
+		}
+	}
+	// pysmb's search filters: directories only, files only.
+	dirs, err := c.ListPath(ctx, srv.Share, "/", gosmb.AttrDirectory, "*").Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range dirs {
+		if !f.IsDirectory() {
+			t.Errorf("directory-only search returned file %q", f.Name)
+		}
+	}
+	files, err := c.ListPath(ctx, srv.Share, longFolder, gosmb.AttrReadonly|gosmb.AttrHidden|gosmb.AttrSystem|gosmb.AttrArchive|gosmb.SearchInclNormal, "*").Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("file-only search found nothing")
+	}
+	for _, f := range files {
+		if f.IsDirectory() {
+			t.Errorf("file-only search returned directory %q", f.Name)
+		}
+	}
+	// A directory of 999 files comes back whole (it takes several pages
+	// with a small buffer, one with ours; either way all of them).
+	many, err := c.ListPath(ctx, srv.Share, manyFolder, 0, "*").Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(many) != manyCount+2 {
+		t.Fatalf("listing of %s: %d entries, want %d plus . and ..", manyFolder, len(many), manyCount)
+	}
+	// Unicode folder with a backslash path.
+	uni, err := c.ListPath(ctx, srv.Share, `\`+unicodeFolder, 0, "*.txt").Wait(ctx)
+	if err != nil || len(uni) != 1 || uni[0].Name != unicodeFile {
+		t.Fatalf("listing %s: %q, %v", unicodeFolder, names(uni), err)
+	}
+	_, err = c.ListPath(ctx, srv.Share, "no/such/dir", 0, "*").Wait(ctx)
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("listing a missing directory: %v, want fs.ErrNotExist", err)
+	}
+}
+
+func TestListLargeDirectoryPages(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	dir := filepath.Join(srv.ShareDir, "big")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const n = 10000
+	for i := 0; i < n; i++ {
+		// Long names so the listing spans several 1 MiB pages? 10,000
+		// entries of ~200 bytes is ~2 MiB: at least two pages.
+		name := fmt.Sprintf("%05d-%s.txt", i, strings.Repeat("x", 40))
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	got, err := c.ListPath(ctx, srv.Share, "big", 0, "*").Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n+2 {
+		t.Fatalf("%d entries, want %d", len(got), n+2)
+	}
+	seen := map[string]bool{}
+	for _, f := range got {
+		if seen[f.Name] {
+			t.Fatalf("%q listed twice", f.Name)
+		}
+		seen[f.Name] = true
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRetrieveOffsetMatrix(t *testing.T) {
+	c, srv, fx, ctx := opsSetup(t)
+	var buf bytes.Buffer
+	res, err := c.RetrieveFile(ctx, srv.Share, "/"+fx.bigName, &buf).Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Bytes != int64(len(fx.bigData)) || sha256.Sum256(buf.Bytes()) != sha256.Sum256(fx.bigData) {
+		t.Fatalf("retrieved %d bytes with a different hash", res.Bytes)
+	}
+	if res.Attributes&gosmb.AttrDirectory != 0 {
+		t.Fatalf("attributes %#x", res.Attributes)
+	}
+	size := int64(len(fx.bigData))
+	for _, tc := range []struct{ off, length, want int64 }{
+		{100000, -1, size - 100000},
+		{100000, 100000, size - 100000}, // less than asked: the file ends first
+		{100000, 10, 10},
+		{100000, 0, 0},
+	} {
+		var b bytes.Buffer
+		res, err := c.RetrieveFileFromOffset(ctx, srv.Share, fx.bigName, &b, tc.off, tc.length).Wait(ctx)
+		if err != nil {
+			t.Fatalf("offset %d length %d: %v", tc.off, tc.length, err)
+		}
+		if res.Bytes != tc.want || !bytes.Equal(b.Bytes(), fx.bigData[tc.off:tc.off+tc.want]) {
+			t.Fatalf("offset %d length %d: %d bytes, want %d matching the file", tc.off, tc.length, res.Bytes, tc.want)
+		}
+	}
+	_, err = c.RetrieveFile(ctx, srv.Share, "missing.txt", &buf).Wait(ctx)
+	var se *gosmb.StatusError
+	if !errors.As(err, &se) || se.Status != ntstatus.ObjectNameNotFound || !errors.Is(err, fs.ErrNotExist) || se.Path != "missing.txt" {
+		t.Fatalf("retrieving a missing file: %v", err)
+	}
+}
+
+func TestStoreAndReadBack(t *testing.T) {
+	c, srv, _, ctx := opsSetup(t)
+	for _, name := range []string{
+		strings.Repeat("long name ", 20) + ".bin",
+		unicodeFolder + "/新しいファイル.txt",
+		longFolder + "/sub file with spaces.txt",
+	} {
+		data := []byte("content of " + name)
+		n, err := c.StoreFile(ctx, srv.Share, name, bytes.NewReader(data)).Wait(ctx)
+		if err != nil || n != int64(len(data)) {
+			t.Fatalf("store %q: %d, %v", name, n, err)
+		}
+		var b bytes.Buffer
+		if _, err := c.RetrieveFile(ctx, srv.Share, name, &b).Wait(ctx); err != nil || !bytes.Equal(b.Bytes(), data) {
+			t.Fatalf("read back %q: %q, %v", name, b.Bytes(), err)
+		}
+		local, err := os.ReadFile(filepath.Join(srv.ShareDir, filepath.FromSlash(name)))
+		if err != nil || !bytes.Equal(local, data) {
+			t.Fatalf("on disk %q: %q, %v", name, local, err)
+		}
+	}
+}
+
+func TestStoreFileFromOffset(t *testing.T) {
+	c, srv, _, ctx := opsSetup(t)
+	if _, err := c.StoreFile(ctx, srv.Share, "digits.txt", strings.NewReader("0123456789")).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	next, err := c.StoreFileFromOffset(ctx, srv.Share, "digits.txt", strings.NewReader("aa"), 5, false).Wait(ctx)
+	if err != nil || next != 7 {
+		t.Fatalf("storeFileFromOffset: next offset %d, %v; want 7", next, err)
+	}
+	if got := readLocal(t, srv.ShareDir, "digits.txt"); string(got) != "01234aa789" {
+		t.Fatalf("after writing aa at 5: %q, want 01234aa789", got)
+	}
+	if _, err := c.StoreFileFromOffset(ctx, srv.Share, "digits.txt", strings.NewReader("bb"), 2, true).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := readLocal(t, srv.ShareDir, "digits.txt"); string(got) != "\x00\x00bb" {
+		t.Fatalf("after truncate and bb at 2: %q", got)
+	}
+	// StoreFile truncates.
+	if _, err := c.StoreFile(ctx, srv.Share, "digits.txt", strings.NewReader("x")).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := readLocal(t, srv.ShareDir, "digits.txt"); string(got) != "x" {
+		t.Fatalf("StoreFile did not truncate: %q", got)
+	}
+}
+
+func TestDirectoriesRenameDelete(t *testing.T) {
+	c, srv, _, ctx := opsSetup(t)
+	wait := func(f interface {
+		Wait(context.Context) (struct{}, error)
+	}) error {
+		_, err := f.Wait(ctx)
+		return err
+	}
+	if err := wait(c.CreateDirectory(ctx, srv.Share, "newdir")); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(filepath.Join(srv.ShareDir, "newdir")); err != nil || !st.IsDir() {
+		t.Fatalf("mkdir did not create a directory: %v", err)
+	}
+	if err := wait(c.CreateDirectory(ctx, srv.Share, "newdir")); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("mkdir of an existing directory: %v, want fs.ErrExist", err)
+	}
+	os.WriteFile(filepath.Join(srv.ShareDir, "newdir", "f"), []byte("x"), 0o644)
+	err := wait(c.DeleteDirectory(ctx, srv.Share, "newdir"))
+	var se *gosmb.StatusError
+	if !errors.As(err, &se) || se.Status != ntstatus.DirectoryNotEmpty {
+		t.Fatalf("rmdir of a non-empty directory: %v, want STATUS_DIRECTORY_NOT_EMPTY", err)
+	}
+	os.Remove(filepath.Join(srv.ShareDir, "newdir", "f"))
+	if err := wait(c.DeleteDirectory(ctx, srv.Share, "newdir")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(srv.ShareDir, "newdir")); !os.IsNotExist(err) {
+		t.Fatal("rmdir left the directory")
+	}
+
+	// Rename a file and a folder.
+	os.WriteFile(filepath.Join(srv.ShareDir, "a.txt"), []byte("A"), 0o644)
+	os.WriteFile(filepath.Join(srv.ShareDir, "b.txt"), []byte("B"), 0o644)
+	if err := wait(c.Rename(ctx, srv.Share, "a.txt", "b.txt")); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("rename onto an existing file without replace: %v, want fs.ErrExist", err)
+	}
+	if err := wait(c.Rename(ctx, srv.Share, "a.txt", "b.txt", gosmb.WithReplace())); err != nil {
+		t.Fatal(err)
+	}
+	if got := readLocal(t, srv.ShareDir, "b.txt"); string(got) != "A" {
+		t.Fatalf("after rename with replace b.txt holds %q", got)
+	}
+	if err := wait(c.Rename(ctx, srv.Share, longFolder, "Renamed Folder")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(srv.ShareDir, "Renamed Folder", "TestFile.txt")); err != nil {
+		t.Fatalf("renamed folder: %v", err)
+	}
+
+	// deleteFiles with patterns, pysmb's test: aa*.txt, aaTest.* with and
+	// without deleting matching folders.
+	for _, f := range []string{"aa1.txt", "aa2.txt", "ab.txt", "aaTest.doc"} {
+		os.WriteFile(filepath.Join(srv.ShareDir, f), nil, 0o644)
+	}
+	os.MkdirAll(filepath.Join(srv.ShareDir, "aaTest.dir", "child"), 0o755)
+	os.WriteFile(filepath.Join(srv.ShareDir, "aaTest.dir", "child", "x"), nil, 0o644)
+	if err := wait(c.DeleteFiles(ctx, srv.Share, "aa*.txt", false)); err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]bool{"aa1.txt": false, "aa2.txt": false, "ab.txt": true} {
+		if _, err := os.Stat(filepath.Join(srv.ShareDir, f)); (err == nil) != want {
+			t.Fatalf("after deleteFiles aa*.txt, %s exists=%v", f, err == nil)
+		}
+	}
+	if err := wait(c.DeleteFiles(ctx, srv.Share, "/aaTest.*", false)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(srv.ShareDir, "aaTest.dir")); err != nil {
+		t.Fatal("deleteFiles without deleteMatchingFolders removed a folder")
+	}
+	if _, err := os.Stat(filepath.Join(srv.ShareDir, "aaTest.doc")); err == nil {
+		t.Fatal("aaTest.doc survived")
+	}
+	if err := wait(c.DeleteFiles(ctx, srv.Share, "aaTest.*", true)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(srv.ShareDir, "aaTest.dir")); !os.IsNotExist(err) {
+		t.Fatal("deleteFiles with deleteMatchingFolders left the folder")
+	}
+	if err := wait(c.DeleteFiles(ctx, srv.Share, "nothing-here.txt", false)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("deleting a missing file: %v", err)
+	}
+}
+
+func TestGetAttributesAndReset(t *testing.T) {
+	c, srv, fx, ctx := opsSetup(t)
+	a, err := c.GetAttributes(ctx, srv.Share, fx.bigName).Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(filepath.Join(srv.ShareDir, fx.bigName))
+	if a.Size != 158437 || a.IsDirectory() || a.Name != fx.bigName || !a.LastWriteTime.Equal(st.ModTime().Truncate(100*time.Nanosecond)) {
+		t.Fatalf("attributes %+v; local mtime %v", a, st.ModTime())
+	}
+	d, err := c.GetAttributes(ctx, srv.Share, longFolder).Wait(ctx)
+	if err != nil || !d.IsDirectory() {
+		t.Fatalf("folder attributes %+v %v", d, err)
+	}
+	if _, err := c.ResetFileAttributes(ctx, srv.Share, fx.bigName, gosmb.AttrReadonly).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := c.GetAttributes(ctx, srv.Share, fx.bigName).Wait(ctx); !a.IsReadOnly() {
+		t.Fatalf("after setting read-only: %#x", a.Attributes)
+	}
+	if _, err := c.ResetFileAttributes(ctx, srv.Share, "rfc*.txt", 0).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := c.GetAttributes(ctx, srv.Share, fx.bigName).Wait(ctx); a.IsReadOnly() {
+		t.Fatalf("after reset: %#x", a.Attributes)
+	}
+	if _, err := c.GetAttributes(ctx, srv.Share, "nope").Wait(ctx); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("attributes of a missing file: %v", err)
+	}
+}
+
+// TestConcurrentOperations runs 200 operations at once on one connection.
+func TestConcurrentOperations(t *testing.T) {
+	c, srv, fx, ctx := opsSetup(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := 0; i < 200; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			switch i % 5 {
+			case 0:
+				var b bytes.Buffer
+				_, err = c.RetrieveFileFromOffset(ctx, srv.Share, fx.bigName, &b, int64(i*100), 1000).Wait(ctx)
+				if err == nil && !bytes.Equal(b.Bytes(), fx.bigData[i*100:i*100+1000]) {
+					err = fmt.Errorf("retrieve %d: wrong bytes", i)
+				}
+			case 1:
+				name := fmt.Sprintf("conc-%d.txt", i)
+				data := []byte(strings.Repeat(name, 100))
+				if _, err = c.StoreFile(ctx, srv.Share, name, bytes.NewReader(data)).Wait(ctx); err == nil {
+					var b bytes.Buffer
+					_, err = c.RetrieveFile(ctx, srv.Share, name, &b).Wait(ctx)
+					if err == nil && !bytes.Equal(b.Bytes(), data) {
+						err = fmt.Errorf("store/retrieve %d: wrong bytes", i)
+					}
+				}
+			case 2:
+				var fs []gosmb.SharedFile
+				fs, err = c.ListPath(ctx, srv.Share, manyFolder, 0, "*").Wait(ctx)
+				if err == nil && len(fs) != manyCount+2 {
+					err = fmt.Errorf("list %d: %d entries", i, len(fs))
+				}
+			case 3:
+				var a gosmb.SharedFile
+				a, err = c.GetAttributes(ctx, srv.Share, fmt.Sprintf("%s/f%04d.dat", manyFolder, i)).Wait(ctx)
+				if err == nil && a.Size != 1 {
+					err = fmt.Errorf("stat %d: size %d", i, a.Size)
+				}
+			case 4:
+				dir := fmt.Sprintf("cdir-%d", i)
+				if _, err = c.CreateDirectory(ctx, srv.Share, dir).Wait(ctx); err == nil {
+					_, err = c.DeleteDirectory(ctx, srv.Share, dir).Wait(ctx)
+				}
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
