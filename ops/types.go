@@ -72,7 +72,7 @@ func matchesSearch(f *SharedFile, search uint32) bool {
 	if f.IsDirectory() {
 		return search&AttrDirectory != 0
 	}
-	if f.Attributes&search&0xff &^ AttrDirectory != 0 {
+	if f.Attributes&search&0xff&^AttrDirectory != 0 {
 		return true
 	}
 	return search&SearchInclNormal != 0 && f.IsNormal()
