@@ -2,9 +2,11 @@ package gosmb
 
 import (
 	"context"
+	"time"
 
 	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/ops"
+	"github.com/gosmb/gosmb/proto/dtyp"
 )
 
 // SharedFile describes a file or directory (pysmb's SharedFile): times as
@@ -98,5 +100,25 @@ func (c *Client) DeleteFiles(ctx context.Context, share, pattern string, deleteM
 func (c *Client) ResetFileAttributes(ctx context.Context, share, pattern string, attrs uint32) *future.Future[struct{}] {
 	return onShare(c, ctx, share, func(s *ops.Share) (struct{}, error) {
 		return struct{}{}, s.ResetFileAttributes(ctx, pattern, attrs)
+	})
+}
+
+// SecurityDescriptor is a Windows security descriptor (owner, group, DACL,
+// SACL) as [MS-DTYP] defines it; see package proto/dtyp for SIDs and ACEs.
+type SecurityDescriptor = dtyp.SecurityDescriptor
+
+// GetSecurity returns the security descriptor of path: owner, group and
+// DACL, plus the SACL when includeSACL (the server must allow it).
+func (c *Client) GetSecurity(ctx context.Context, share, path string, includeSACL bool) *future.Future[*SecurityDescriptor] {
+	return onShare(c, ctx, share, func(s *ops.Share) (*SecurityDescriptor, error) {
+		return s.GetSecurity(ctx, path, includeSACL)
+	})
+}
+
+// ListSnapshots returns the times (UTC, oldest first) of the snapshots the
+// server keeps of path (Windows "previous versions", Samba shadow_copy2).
+func (c *Client) ListSnapshots(ctx context.Context, share, path string) *future.Future[[]time.Time] {
+	return onShare(c, ctx, share, func(s *ops.Share) ([]time.Time, error) {
+		return s.ListSnapshots(ctx, path)
 	})
 }

@@ -1,0 +1,70 @@
+package gosmb_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gosmb/gosmb"
+	"github.com/gosmb/gosmb/internal/sambatest"
+)
+
+func TestGetSecurity(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	os.WriteFile(filepath.Join(srv.ShareDir, "sec.txt"), []byte("x"), 0o644)
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	sd, err := c.GetSecurity(ctx, srv.Share, "sec.txt", false).Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sd.Owner == nil || sd.Group == nil {
+		t.Fatalf("descriptor without owner or group: %+v", sd)
+	}
+	if sd.DACL == nil || len(sd.DACL.ACEs) == 0 {
+		t.Fatalf("descriptor without a DACL: %+v", sd)
+	}
+	// Samba maps the Unix owner root to a SID; it must print as S-1-...
+	if s := sd.Owner.String(); len(s) < 5 || s[:4] != "S-1-" {
+		t.Fatalf("owner SID %q", s)
+	}
+	t.Logf("owner %s group %s, %d ACEs", sd.Owner, sd.Group, len(sd.DACL.ACEs))
+	dir, err := c.GetSecurity(ctx, srv.Share, "", false).Wait(ctx)
+	if err != nil || dir.DACL == nil {
+		t.Fatalf("share root security: %+v %v", dir, err)
+	}
+}
+
+func TestListSnapshots(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{Snapshots: true})
+	times := []time.Time{
+		time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 3, 15, 12, 30, 45, 0, time.UTC),
+	}
+	os.WriteFile(filepath.Join(srv.ShareDir, "doc.txt"), []byte("now"), 0o644)
+	for i, ts := range times {
+		dir, err := srv.Snapshot(ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "doc.txt"), []byte{byte('0' + i)}, 0o644)
+	}
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	got, err := c.ListSnapshots(ctx, srv.Share, "doc.txt").Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(times) {
+		t.Fatalf("snapshots %v, want %v", got, times)
+	}
+	for i := range times {
+		if !got[i].Equal(times[i]) || got[i].Location() != time.UTC {
+			t.Fatalf("snapshot %d: %v, want %v in UTC", i, got[i], times[i])
+		}
+	}
+}
