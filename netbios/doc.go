@@ -7,8 +7,13 @@
 //     whose low bit extends the 16-bit length to 17 bits);
 //   - first- and second-level NetBIOS name encoding (RFC 1001 14.1,
 //     RFC 1002 4.1);
-//   - the session service handshake for port 139 (RFC 1002 4.3.2–4.3.5).
+//   - the session service handshake for port 139 (RFC 1002 4.3.2–4.3.5);
+//   - the name service (RFC 1002 4.2): codecs for NAME QUERY and NODE
+//     STATUS requests and responses, one struct per message with Size,
+//     Append and Decode, and NameService, a client that resolves names
+//     (unicast or broadcast) and lists a host's names over one UDP socket.
 //
-// The codecs do no I/O and never panic on hostile input; FrameReader and
-// SessionRequest do the I/O on a reader or net.Conn the caller supplies.
+// The codecs do no I/O and never panic on hostile input; FrameReader,
+// SessionRequest and NameService do the I/O on a reader, net.Conn or
+// net.PacketConn the caller supplies (NameService can also open its own).
 package netbios

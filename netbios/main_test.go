@@ -11,3 +11,10 @@ import (
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
+
+// checkLeaks verifies at the end of the test, after every cleanup
+// registered later has run, that no goroutine is left behind.
+func checkLeaks(t *testing.T) {
+	t.Helper()
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+}
