@@ -56,7 +56,9 @@ func (s ShareInfo1) IsTemporary() bool { return s.Type&ShareTypeTemporary != 0 }
 //	  [in, out, unique] DWORD* ResumeHandle);
 //
 // InfoStruct is sent as Level with an empty container (EntriesRead 0,
-// Buffer NULL), the form every level's container takes in a request.
+// Buffer NULL), the form every level's container takes in a request; a
+// level outside 0, 1, 2, 501, 502, 503 has no container (the server then
+// answers ErrorInvalidLevel).
 type NetrShareEnumRequest struct {
 	ServerName            string // `\\host`; "" sends a NULL pointer
 	Level                 uint32 // 1 for ShareInfo1
@@ -102,10 +104,12 @@ func (m *NetrShareEnumRequest) Append(dst []byte) ([]byte, error) {
 	// unique pointer to the container.
 	w.u32(m.Level)
 	w.u32(m.Level)
-	w.ptr(true)
-	// Deferred container referent: EntriesRead 0, Buffer NULL.
-	w.u32(0)
-	w.ptr(false)
+	if hasContainer(m.Level) {
+		w.ptr(true)
+		// Deferred container referent: EntriesRead 0, Buffer NULL.
+		w.u32(0)
+		w.ptr(false)
+	}
 	w.u32(m.PreferedMaximumLength)
 	if w.ptr(m.ResumeHandle != nil) {
 		w.u32(*m.ResumeHandle)
@@ -132,19 +136,21 @@ func (m *NetrShareEnumRequest) Decode(stub []byte) error {
 	if err := checkSwitch(r, v.Level); err != nil {
 		return err
 	}
-	if p, err = r.u32("container pointer"); err != nil {
-		return err
-	}
-	if p != 0 {
-		if _, err := r.u32("EntriesRead"); err != nil {
+	if hasContainer(v.Level) {
+		if p, err = r.u32("container pointer"); err != nil {
 			return err
 		}
-		buf, err := r.u32("Buffer pointer")
-		if err != nil {
-			return err
-		}
-		if buf != 0 {
-			return errorf(r.msg, "container Buffer is not NULL")
+		if p != 0 {
+			if _, err := r.u32("EntriesRead"); err != nil {
+				return err
+			}
+			buf, err := r.u32("Buffer pointer")
+			if err != nil {
+				return err
+			}
+			if buf != 0 {
+				return errorf(r.msg, "container Buffer is not NULL")
+			}
 		}
 	}
 	if v.PreferedMaximumLength, err = r.u32("PreferedMaximumLength"); err != nil {
@@ -162,6 +168,18 @@ func (m *NetrShareEnumRequest) Decode(stub []byte) error {
 	}
 	*m = v
 	return nil
+}
+
+// hasContainer reports whether the SHARE_ENUM_UNION arm for level is a
+// container pointer: levels 0, 1, 2, 501, 502 and 503 ([MS-SRVS] 2.2.3.2).
+// Other levels have an empty arm, as Samba marshals them (its answer to
+// level 7 is Level, discriminant, then TotalEntries).
+func hasContainer(level uint32) bool {
+	switch level {
+	case 0, 1, 2, 501, 502, 503:
+		return true
+	}
+	return false
 }
 
 // checkSwitch reads the union discriminant of SHARE_ENUM_STRUCT, which
@@ -184,7 +202,7 @@ var errUnsupportedLevel = errors.New("unsupported info level")
 // NetrShareEnumResponse is the stub of a NetrShareEnum reply ([out]
 // parameters and the return value). See [MS-SRVS] 3.1.4.8. Only level 1
 // containers are decoded; other levels decode when their container
-// pointer is NULL, as in error replies.
+// pointer is NULL or the level has none, as in error replies.
 type NetrShareEnumResponse struct {
 	Level        uint32
 	Shares       []ShareInfo1 // SHARE_INFO_1_CONTAINER entries, level 1
@@ -204,8 +222,8 @@ func (m *NetrShareEnumResponse) Size() int {
 }
 
 // Append appends the NDR stub to dst. NDR alignment is relative to
-// len(dst) on entry. Level 1 gets a container with Shares; any other level
-// a NULL container pointer.
+// len(dst) on entry. Level 1 gets a container with Shares; the other
+// levels with a container a NULL pointer.
 func (m *NetrShareEnumResponse) Append(dst []byte) ([]byte, error) {
 	if uint64(len(m.Shares)) > 0xFFFFFFFF {
 		return dst, errorf("NetrShareEnum response", "%d shares", len(m.Shares))
@@ -213,7 +231,7 @@ func (m *NetrShareEnumResponse) Append(dst []byte) ([]byte, error) {
 	w := newNDRWriter(dst)
 	w.u32(m.Level)
 	w.u32(m.Level)
-	if w.ptr(m.Level == 1) {
+	if hasContainer(m.Level) && w.ptr(m.Level == 1) {
 		n := uint32(len(m.Shares))
 		w.u32(n)
 		if w.ptr(n > 0) {
@@ -251,22 +269,25 @@ func (m *NetrShareEnumResponse) Decode(stub []byte) error {
 	if err := checkSwitch(r, v.Level); err != nil {
 		return err
 	}
-	p, err := r.u32("container pointer")
-	if err != nil {
-		return err
-	}
-	if p != 0 {
-		if v.Level != 1 {
-			return fmt.Errorf("dcerpc: %s: level %d: %w", r.msg, v.Level, errUnsupportedLevel)
-		}
-		if v.Shares, err = decodeShareInfo1Container(r); err != nil {
+	if hasContainer(v.Level) {
+		p, err := r.u32("container pointer")
+		if err != nil {
 			return err
+		}
+		if p != 0 {
+			if v.Level != 1 {
+				return fmt.Errorf("dcerpc: %s: level %d: %w", r.msg, v.Level, errUnsupportedLevel)
+			}
+			if v.Shares, err = decodeShareInfo1Container(r); err != nil {
+				return err
+			}
 		}
 	}
 	if v.TotalEntries, err = r.u32("TotalEntries"); err != nil {
 		return err
 	}
-	if p, err = r.u32("ResumeHandle pointer"); err != nil {
+	p, err := r.u32("ResumeHandle pointer")
+	if err != nil {
 		return err
 	}
 	if p != 0 {
