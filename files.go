@@ -122,3 +122,24 @@ func (c *Client) ListSnapshots(ctx context.Context, share, path string) *future.
 		return s.ListSnapshots(ctx, path)
 	})
 }
+
+// SharedDevice is one share of a server (pysmb's SharedDevice): name, type
+// and comment, with IsSpecial, IsTemporary and BaseType.
+type SharedDevice = ops.SharedDevice
+
+// Share type values for SharedDevice.BaseType.
+const (
+	ShareTypeDisk    = ops.ShareTypeDisk
+	ShareTypePrinter = ops.ShareTypePrinter
+	ShareTypeDevice  = ops.ShareTypeDevice
+	ShareTypeIPC     = ops.ShareTypeIPC
+)
+
+// ListShares lists the server's shares through the srvsvc pipe on IPC$
+// (DCE/RPC NetrShareEnum). It works on an anonymous session where the
+// server allows it.
+func (c *Client) ListShares(ctx context.Context) *future.Future[[]SharedDevice] {
+	return onShare(c, ctx, "IPC$", func(s *ops.Share) ([]SharedDevice, error) {
+		return s.ListShares(ctx, c.host)
+	})
+}

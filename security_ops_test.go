@@ -68,3 +68,28 @@ func TestListSnapshots(t *testing.T) {
 		}
 	}
 }
+
+func TestListShares(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	for _, anon := range []bool{false, true} {
+		c := dial(t, srv, gosmb.Options{Anonymous: anon})
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		shares, err := c.ListShares(ctx).Wait(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("anonymous=%v: %v", anon, err)
+		}
+		byName := map[string]gosmb.SharedDevice{}
+		for _, s := range shares {
+			byName[s.Name] = s
+		}
+		sh, ok := byName[srv.Share]
+		if !ok || sh.BaseType() != gosmb.ShareTypeDisk || sh.IsSpecial() {
+			t.Fatalf("anonymous=%v: shares %+v lack the disk share %q", anon, shares, srv.Share)
+		}
+		ipc, ok := byName["IPC$"]
+		if !ok || !ipc.IsSpecial() || ipc.BaseType() != gosmb.ShareTypeIPC {
+			t.Fatalf("anonymous=%v: IPC$ %+v", anon, ipc)
+		}
+	}
+}
