@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -296,20 +297,34 @@ func (a ACE) appendTo(dst []byte, where string) ([]byte, error) {
 
 // DecodeACE decodes the ACE at the start of b and returns it with its
 // AceSize, the number of bytes it occupies; bytes after it are ignored.
-func DecodeACE(b []byte) (ACE, int, error) { return decodeACE(b, "ACE") }
+func DecodeACE(b []byte) (ACE, int, error) { return decodeACE(b, aceLoc{index: -1}) }
 
-// decodeACE is DecodeACE with where naming the ACE in errors.
-func decodeACE(b []byte, where string) (ACE, int, error) {
+// aceLoc says where an ACE is, for errors: "ACE" alone, or "DACL: ACE 3".
+// It is turned into a string only when an error needs it.
+type aceLoc struct {
+	acl   string
+	index int
+}
+
+func (l aceLoc) String() string {
+	if l.acl == "" {
+		return "ACE"
+	}
+	return l.acl + ": ACE " + strconv.Itoa(l.index)
+}
+
+// decodeACE is DecodeACE with loc naming the ACE in errors.
+func decodeACE(b []byte, loc aceLoc) (ACE, int, error) {
 	if len(b) < 4 {
-		return ACE{}, 0, shortf(where, "header needs 4 bytes, have %d", len(b))
+		return ACE{}, 0, shortf(loc.String(), "header needs 4 bytes, have %d", len(b))
 	}
 	a := ACE{Type: ACEType(b[0]), Flags: ACEFlags(b[1])}
 	size := int(binary.LittleEndian.Uint16(b[2:4]))
 	if min := minSizeOf(a.Type); size < min {
-		return ACE{}, 0, malformedf(where, "AceSize %d below the %d bytes of a %v", size, min, a.Type)
+		return ACE{}, 0, malformedf(loc.String(), "AceSize %d below the %d bytes of a %v", size, min, a.Type)
 	}
 	if size > len(b) {
-		return ACE{}, 0, shortf(where, "AceSize %d beyond the %d bytes available", size, len(b))
+		return ACE{}, 0, shortf(loc.String(), "AceSize %d beyond the %d bytes available", size, len(b))
 	}
 	body := b[4:size]
 	if !a.Type.Known() {
@@ -334,18 +349,18 @@ func decodeACE(b []byte, where string) (ACE, int, error) {
 				continue
 			}
 			if len(body)-p < 16 {
-				return ACE{}, 0, malformedf(where, "%s runs past AceSize %d", f.name, size)
+				return ACE{}, 0, malformedf(loc.String(), "%s runs past AceSize %d", f.name, size)
 			}
 			copy(f.dst[:], body[p:p+16])
 			p += 16
 		}
 	}
-	sid, n, err := decodeSID(body[p:], where+": SID")
+	sid, n, err := DecodeSID(body[p:])
 	if err != nil {
 		if errors.Is(err, ErrShort) {
-			return ACE{}, 0, malformedf(where, "SID runs past AceSize %d", size)
+			return ACE{}, 0, malformedf(loc.String(), "SID runs past AceSize %d", size)
 		}
-		return ACE{}, 0, err
+		return ACE{}, 0, within(loc.String(), err)
 	}
 	a.SID = sid
 	p += n

@@ -107,12 +107,12 @@ func decodeACL(b []byte, where string) (*ACL, int, error) {
 	}
 	off := aclHeaderSize
 	for i := 0; i < count; i++ {
-		aceWhere := where + ": ACE " + strconv.Itoa(i)
-		ace, n, err := decodeACE(b[off:size], aceWhere)
+		loc := aceLoc{acl: where, index: i}
+		ace, n, err := decodeACE(b[off:size], loc)
 		if err != nil {
 			if errors.Is(err, ErrShort) {
 				// The ACL itself is complete; the ACE overruns it.
-				return nil, 0, malformedf(aceWhere, "runs past AclSize %d (%d bytes left)", size, size-off)
+				return nil, 0, malformedf(loc.String(), "runs past AclSize %d (%d bytes left)", size, size-off)
 			}
 			return nil, 0, err
 		}
