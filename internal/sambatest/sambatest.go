@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -342,11 +343,12 @@ func (s *Server) start() error {
 		// can signal them all.
 		Setpgid: true,
 		// If this process dies without Close, smbd gets SIGTERM and takes
-		// its children with it. (Tied to the forking OS thread; Go only
-		// ends threads of goroutines that exit while locked to one.)
+		// its children with it (samba-dcerpcd exits on its own when idle,
+		// within a minute). The signal follows the forking OS thread, so
+		// startLocked forks from a thread that never exits.
 		Pdeathsig: syscall.SIGTERM,
 	}
-	if err := cmd.Start(); err != nil {
+	if err := startLocked(cmd); err != nil {
 		return fmt.Errorf("sambatest: start smbd: %w", err)
 	}
 	s.cmd = cmd
@@ -390,6 +392,37 @@ func (s *Server) start() error {
 		c.Close()
 	}
 	return nil
+}
+
+// spawnReqs carries commands to the spawner goroutine.
+var (
+	spawnOnce sync.Once
+	spawnReqs chan spawnReq
+)
+
+type spawnReq struct {
+	cmd  *exec.Cmd
+	done chan error
+}
+
+// startLocked runs cmd.Start on a goroutine locked to its OS thread for
+// the life of the process. Pdeathsig fires when the thread that forked the
+// child exits, not the process; an ordinary goroutine's thread can be ended
+// by the runtime when another goroutine exits while locked to it (as code
+// that enters network namespaces does).
+func startLocked(cmd *exec.Cmd) error {
+	spawnOnce.Do(func() {
+		spawnReqs = make(chan spawnReq)
+		go func() {
+			runtime.LockOSThread() // never unlocked: the thread lives on
+			for req := range spawnReqs {
+				req.done <- req.cmd.Start()
+			}
+		}()
+	})
+	done := make(chan error, 1)
+	spawnReqs <- spawnReq{cmd, done}
+	return <-done
 }
 
 // freePorts returns n distinct ports that were free on 127.0.0.1 a moment ago.

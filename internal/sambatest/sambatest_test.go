@@ -1,6 +1,7 @@
 package sambatest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -719,5 +720,69 @@ func TestStartWithoutSmbd(t *testing.T) {
 		if ci == "" && (r.skipped == "" || r.failed != "") {
 			t.Errorf("CI unset: skipped %q failed %q, want a skip", r.skipped, r.failed)
 		}
+	}
+}
+
+// TestHelperLaunchAndHang is not a test: TestSmbdDiesWithParent runs the
+// test binary with it to get a process that launches a server and is then
+// killed without Close.
+func TestHelperLaunchAndHang(t *testing.T) {
+	if os.Getenv("SAMBATEST_HELPER") != "1" {
+		t.Skip("helper process only")
+	}
+	s, err := Launch(Config{})
+	if err != nil {
+		fmt.Println("ERROR", err)
+		os.Exit(1)
+	}
+	fmt.Println("LAUNCHED", s.PID, s.Dir)
+	time.Sleep(time.Minute)
+	os.Exit(1)
+}
+
+func TestSmbdDiesWithParent(t *testing.T) {
+	t.Parallel()
+	if err := Available(); err != nil {
+		t.Skip(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHelperLaunchAndHang$", "-test.v")
+	cmd.Env = append(os.Environ(), "SAMBATEST_HELPER=1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	var dir string
+	var lines []string
+	for sc := bufio.NewScanner(stdout); sc.Scan(); {
+		lines = append(lines, sc.Text())
+		if rest, ok := strings.CutPrefix(sc.Text(), "LAUNCHED "); ok {
+			if _, err := fmt.Sscan(rest, &pid, &dir); err != nil {
+				t.Fatalf("helper said %q: %v", sc.Text(), err)
+			}
+			break
+		}
+	}
+	if pid == 0 {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("helper did not launch:\n%s", strings.Join(lines, "\n"))
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) }) // the helper cannot Close
+	cmd.Process.Kill()
+	cmd.Wait()
+	conf := filepath.Join(dir, "smb.conf")
+	deadline := time.Now().Add(10 * time.Second)
+	for len(liveProcs([]int{pid})) > 0 || len(procsUsing(conf)) > 0 {
+		if time.Now().After(deadline) {
+			killByConf(conf, time.Second)
+			t.Fatalf("smbd %d outlives its killed parent", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
