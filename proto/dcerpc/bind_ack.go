@@ -202,6 +202,7 @@ func (m *BindAck) Accepted(i int) error {
 // was accepted, and otherwise an error: *BindRejectedError for a bind_ack
 // that rejects it, *BindNakError for a bind_nak, *FaultError for a fault.
 // A bind_ack is returned with a *BindRejectedError too, for its details.
+// The caller compares the reply's CallID with the bind's.
 func DecodeBindReply(pdu []byte) (*BindAck, error) {
 	var h Header
 	if err := h.Decode(pdu); err != nil {

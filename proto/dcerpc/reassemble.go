@@ -5,7 +5,7 @@ const DefaultMaxStub = 16 << 20
 
 // maxPrealloc bounds the buffer preallocated from a first fragment's
 // alloc_hint, which the peer chooses.
-const maxPrealloc = 1 << 20
+const maxPrealloc = 64 << 10
 
 // Reassembler joins the stub data of the response fragments of one call.
 // See [C706] 12.4.2.3 (fragmentation). Feed it every PDU read from the pipe
@@ -31,8 +31,10 @@ func NewReassembler(callID uint32, maxStub int) *Reassembler {
 	return &Reassembler{callID: callID, max: maxStub}
 }
 
-// Add consumes b, one PDU or several back to back, and reports whether the
-// reply is complete. A fault PDU for the call completes it with a
+// Add consumes b, one whole PDU or several back to back, and reports
+// whether the reply is complete. A message-mode pipe read of at least the
+// negotiated fragment size returns whole PDUs; a reader of a byte stream
+// cuts them with FragLength. A fault PDU for the call completes it with a
 // *FaultError. A PDU of another type or call, a fragment out of order,
 // bytes after the last fragment and a stub over the cap are errors.
 func (r *Reassembler) Add(b []byte) (done bool, err error) {

@@ -179,7 +179,14 @@ func TestSplitRequest(t *testing.T) {
 			t.Fatalf("%d fragments at %d", len(frags), maxFrag)
 		}
 	}
-	frags, err := SplitRequest(1, 0, 0, nil, DefaultMaxFrag)
+	// Fragments smbd accepted (our-split-request.hex).
+	want := fixture(t, "our-split-request.hex")[1:]
+	frags, err := SplitRequest(2, 0, OpnumNetrShareEnum, EncodeNetrShareEnumRequest("127.0.0.1", 1, MaxPreferredLength), 48)
+	if err != nil || !cmp.Equal(frags, want) {
+		t.Fatalf("split at 48: %v\n got % x\nwant % x", err, frags, want)
+	}
+
+	frags, err = SplitRequest(1, 0, 0, nil, DefaultMaxFrag)
 	if err != nil || len(frags) != 1 || len(frags[0]) != 24 || PFCFlags(frags[0][3]) != PFCFirstLast {
 		t.Fatalf("empty stub: %v, %v", frags, err)
 	}

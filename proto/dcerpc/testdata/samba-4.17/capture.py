@@ -1,27 +1,28 @@
 #!/usr/bin/python3
-# Sends hex PDUs (one per line on stdin: bind, then request fragments) to the
-# srvsvc pipe of a local smbd and prints every PDU read back as hex.
-# Needs Debian's python3-samba. Usage:
-#   capture.py PORT CLIENTCONF USER PASSWORD < pdus.hex
-import sys, struct
+# Writes hex PDUs (stdin, one per line: a bind, then the request fragments)
+# to the srvsvc pipe on IPC$ of an smbd and prints every PDU read back as
+# hex, prefixed "bind-reply" or "reply". Needs Debian's python3-samba.
+# libsmb dials port 445 only, so HOST:445 must reach the smbd (a TCP
+# forwarder to the sambatest port will do).
+#
+#   capture.py HOST CLIENTCONF USER PASSWORD < pdus.hex
+import sys
 from samba import param, credentials
 from samba.samba3 import libsmb_samba_internal as libsmb
+from samba.samba3 import param as s3param
 
-port, conf, user, pw = sys.argv[1:5]
-host = sys.argv[5] if len(sys.argv) > 5 else "127.0.0.1"
+host, conf, user, pw = sys.argv[1:5]
 lp = param.LoadParm()
 lp.load(conf)
-lp.set("smb ports", port)
-from samba.samba3 import param as s3param
-s3 = s3param.get_context()
-s3.load(conf)
-s3.set("smb ports", port)
+s3param.get_context().load(conf)  # libsmb also reads the s3 globals
 creds = credentials.Credentials()
 creds.guess(lp)
 creds.set_username(user)
 creds.set_password(pw)
 c = libsmb.Conn(host, "IPC$", lp, creds)
+# FILE_GENERIC_READ|FILE_GENERIC_WRITE, share read|write, FILE_OPEN.
 f = c.create("srvsvc", DesiredAccess=0x0012019F, ShareAccess=3, CreateDisposition=1)
+
 
 def read_pdus():
     out = []
@@ -30,6 +31,7 @@ def read_pdus():
         out.append(b)
         if b[3] & 0x02 or b[2] != 2:  # PFC_LAST_FRAG, or not a response
             return out
+
 
 lines = [l.strip() for l in sys.stdin if l.strip()]
 c.write(f, bytes.fromhex(lines[0]), 0)
