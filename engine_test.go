@@ -18,7 +18,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(m, sambatest.IgnoreSpawner())
 }
 
 func dial(t testing.TB, srv *sambatest.Server, opts gosmb.Options) *gosmb.Client {
