@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/gosmb/gosmb/ops"
 )
 
 func readLocal(t *testing.T, dir, name string) []byte {
@@ -14,3 +16,7 @@ func readLocal(t *testing.T, dir, name string) []byte {
 	}
 	return b
 }
+
+// opsSmallChunks makes transfers use 256 KiB requests so that a few MiB
+// exercise many requests in flight and out-of-order completion.
+func opsSmallChunks() ops.Options { return ops.Options{ChunkSize: 256 << 10, Window: 2 << 20} }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gosmb/gosmb/engine"
+	"github.com/gosmb/gosmb/proto/fscc"
 	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
 )
@@ -116,4 +117,44 @@ func (f *File) closeQuietly() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	f.Close(ctx)
+}
+
+// Stat queries FILE_ALL_INFORMATION on the open handle.
+func (f *File) Stat(ctx context.Context) (SharedFile, error) {
+	q, _ := smb2.QueryFileInfo(f.ID, smb2.FileAllInformation, 4096).Append(nil)
+	resp, err := f.share.Tree.Send(ctx, smb2.CommandQueryInfo, q, 0).Wait(ctx)
+	if err != nil {
+		return SharedFile{}, err
+	}
+	if st := resp.Status(); st != ntstatus.Success && st != ntstatus.BufferOverflow {
+		return SharedFile{}, statusErr("stat", f.Name, st)
+	}
+	return decodeAllInfo(resp, f.Name)
+}
+
+// Truncate sets the file's size (SET_INFO FileEndOfFileInformation).
+func (f *File) Truncate(ctx context.Context, size int64) error {
+	body, _ := (&smb2.SetInfoRequest{InfoType: smb2.InfoFile, FileInfoClass: uint8(smb2.FileEndOfFileInformation), FileID: f.ID,
+		Buffer: fscc.AppendEndOfFileInformation(nil, uint64(size))}).Append(nil)
+	resp, err := f.share.Tree.Send(ctx, smb2.CommandSetInfo, body, 0).Wait(ctx)
+	if err != nil {
+		return err
+	}
+	if st := resp.Status(); st != ntstatus.Success {
+		return statusErr("truncate", f.Name, st)
+	}
+	return nil
+}
+
+// Flush asks the server to write cached data to stable storage.
+func (f *File) Flush(ctx context.Context) error {
+	body, _ := (&smb2.FlushRequest{FileID: f.ID}).Append(nil)
+	resp, err := f.share.Tree.Send(ctx, smb2.CommandFlush, body, 0).Wait(ctx)
+	if err != nil {
+		return err
+	}
+	if st := resp.Status(); st != ntstatus.Success {
+		return statusErr("flush", f.Name, st)
+	}
+	return nil
 }

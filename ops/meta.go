@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/proto/fscc"
 	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
@@ -22,8 +23,14 @@ func (s *Share) GetAttributes(ctx context.Context, p string) (SharedFile, error)
 	if err != nil {
 		return SharedFile{}, err
 	}
+	return decodeAllInfo(rs[0], name)
+}
+
+// decodeAllInfo turns a FILE_ALL_INFORMATION reply into a SharedFile
+// named after the last component of name.
+func decodeAllInfo(resp *engine.Response, name string) (SharedFile, error) {
 	var qr smb2.QueryInfoResponse
-	if err := qr.Decode(rs[0].Body); err != nil {
+	if err := qr.Decode(resp.Body); err != nil {
 		return SharedFile{}, protoErr("QUERY_INFO response", err)
 	}
 	var all fscc.AllInformation

@@ -1,0 +1,207 @@
+package gosmb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sync"
+
+	"github.com/gosmb/gosmb/future"
+	"github.com/gosmb/gosmb/ops"
+	"github.com/gosmb/gosmb/proto/smb2"
+)
+
+// File is an open file on a share. Its methods without a context (the io
+// interfaces: Read, Write, ReadAt, WriteAt, Seek, ReadFrom, WriteTo, Close)
+// run under context.Background(): they end when the operation completes or
+// the connection dies. The *Context variants take a context.
+//
+// ReadAt, WriteAt, ReadFrom and WriteTo keep a window of requests in
+// flight, so large reads and writes through a File are as fast as
+// RetrieveFile/StoreFile. File is safe for concurrent use; Read, Write
+// and Seek share one offset.
+type File struct {
+	f      *ops.File
+	append bool
+
+	mu  sync.Mutex // guards off
+	off int64
+}
+
+// OpenFile opens path on share with os-style flags: O_RDONLY, O_WRONLY or
+// O_RDWR, plus O_CREATE, O_EXCL, O_TRUNC, O_APPEND.
+func (c *Client) OpenFile(ctx context.Context, share, path string, flag int) *future.Future[*File] {
+	return onShare(c, ctx, share, func(s *ops.Share) (*File, error) {
+		o := ops.OpenOptions{Options: smb2.FileNonDirectoryFile}
+		o.Access = smb2.FileReadAttributes | smb2.Synchronize
+		switch flag & (os.O_RDONLY | os.O_WRONLY | os.O_RDWR) {
+		case os.O_RDONLY:
+			o.Access |= smb2.FileReadData
+		case os.O_WRONLY:
+			o.Access |= smb2.FileWriteData | smb2.FileAppendData | smb2.FileWriteAttributes
+		case os.O_RDWR:
+			o.Access |= smb2.FileReadData | smb2.FileWriteData | smb2.FileAppendData | smb2.FileWriteAttributes
+		}
+		switch {
+		case flag&os.O_CREATE != 0 && flag&os.O_EXCL != 0:
+			o.Disposition = smb2.FileCreate
+		case flag&os.O_CREATE != 0 && flag&os.O_TRUNC != 0:
+			o.Disposition = smb2.FileOverwriteIf
+		case flag&os.O_CREATE != 0:
+			o.Disposition = smb2.FileOpenIf
+		case flag&os.O_TRUNC != 0:
+			o.Disposition = smb2.FileOverwrite
+		default:
+			o.Disposition = smb2.FileOpen
+		}
+		f, err := s.Open(ctx, path, o)
+		if err != nil {
+			return nil, err
+		}
+		file := &File{f: f, append: flag&os.O_APPEND != 0}
+		if file.append {
+			file.off = f.EndOfFile
+		}
+		return file, nil
+	})
+}
+
+// Open opens path on share for reading.
+func (c *Client) Open(ctx context.Context, share, path string) *future.Future[*File] {
+	return c.OpenFile(ctx, share, path, os.O_RDONLY)
+}
+
+// Create creates or truncates path on share and opens it read-write.
+func (c *Client) Create(ctx context.Context, share, path string) *future.Future[*File] {
+	return c.OpenFile(ctx, share, path, os.O_RDWR|os.O_CREATE|os.O_TRUNC)
+}
+
+// Name returns the path the file was opened with, relative to the share.
+func (f *File) Name() string { return f.f.Name }
+
+// ReadAtContext reads len(p) bytes at off; io.EOF when the file ends first.
+func (f *File) ReadAtContext(ctx context.Context, p []byte, off int64) (int, error) {
+	return f.f.ReadAt(ctx, p, off)
+}
+
+// ReadAt implements io.ReaderAt.
+func (f *File) ReadAt(p []byte, off int64) (int, error) {
+	return f.ReadAtContext(context.Background(), p, off)
+}
+
+// WriteAtContext writes p at off.
+func (f *File) WriteAtContext(ctx context.Context, p []byte, off int64) (int, error) {
+	return f.f.WriteAt(ctx, p, off)
+}
+
+// WriteAt implements io.WriterAt.
+func (f *File) WriteAt(p []byte, off int64) (int, error) {
+	return f.WriteAtContext(context.Background(), p, off)
+}
+
+// Read implements io.Reader at the file's offset.
+func (f *File) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n, err := f.f.ReadAt(context.Background(), p, f.off)
+	f.off += int64(n)
+	if err == io.EOF && n > 0 {
+		err = nil
+	}
+	return n, err
+}
+
+// Write implements io.Writer at the file's offset (the end with O_APPEND).
+func (f *File) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n, err := f.f.WriteAt(context.Background(), p, f.off)
+	f.off += int64(n)
+	return n, err
+}
+
+// Seek implements io.Seeker. SeekEnd asks the server for the size.
+func (f *File) Seek(offset int64, whence int) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var base int64
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		base = f.off
+	case io.SeekEnd:
+		st, err := f.f.Stat(context.Background())
+		if err != nil {
+			return f.off, err
+		}
+		base = st.Size
+	default:
+		return f.off, fmt.Errorf("gosmb: seek %s: bad whence %d", f.f.Name, whence)
+	}
+	if base+offset < 0 {
+		return f.off, fmt.Errorf("gosmb: seek %s: negative position", f.f.Name)
+	}
+	f.off = base + offset
+	return f.off, nil
+}
+
+// ReadFrom implements io.ReaderFrom: it uploads r from the file's offset
+// with a window of WRITE requests in flight.
+func (f *File) ReadFrom(r io.Reader) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n, err := f.f.WriteFrom(context.Background(), r, f.off, nil)
+	f.off += n
+	return n, err
+}
+
+// WriteTo implements io.WriterTo: it downloads from the file's offset to
+// the end with a window of READ requests in flight.
+func (f *File) WriteTo(w io.Writer) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n, err := f.f.ReadTo(context.Background(), w, f.off, -1, nil)
+	f.off += n
+	return n, err
+}
+
+// StatContext returns the file's attributes from the server.
+func (f *File) StatContext(ctx context.Context) (SharedFile, error) { return f.f.Stat(ctx) }
+
+// Stat returns the file's attributes as an fs.FileInfo.
+func (f *File) Stat() (fs.FileInfo, error) {
+	sf, err := f.f.Stat(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return fileInfo{sf}, nil
+}
+
+// Truncate changes the file's size.
+func (f *File) Truncate(ctx context.Context, size int64) error { return f.f.Truncate(ctx, size) }
+
+// Sync asks the server to flush the file to stable storage.
+func (f *File) Sync(ctx context.Context) error { return f.f.Flush(ctx) }
+
+// CloseContext closes the handle.
+func (f *File) CloseContext(ctx context.Context) error { return f.f.Close(ctx) }
+
+// Close implements io.Closer.
+func (f *File) Close() error { return f.CloseContext(context.Background()) }
+
+var (
+	_ io.ReaderAt        = (*File)(nil)
+	_ io.WriterAt        = (*File)(nil)
+	_ io.ReadWriteSeeker = (*File)(nil)
+	_ io.ReaderFrom      = (*File)(nil)
+	_ io.WriterTo        = (*File)(nil)
+	_ fs.File            = (*File)(nil)
+)
+
+var errIsDir = errors.New("is a directory")

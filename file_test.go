@@ -1,0 +1,140 @@
+package gosmb_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/gosmb/gosmb"
+	"github.com/gosmb/gosmb/internal/sambatest"
+)
+
+func TestFileHandle(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	c := dial(t, srv, gosmb.Options{Transfer: opsSmallChunks()})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	f, err := c.Create(ctx, srv.Share, "handle.bin").Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := make([]byte, 3<<20+17)
+	rand.Read(data)
+	// io.Copy uses ReaderFrom: a windowed upload.
+	if n, err := io.Copy(f, bytes.NewReader(data)); err != nil || n != int64(len(data)) {
+		t.Fatalf("io.Copy to the file: %d, %v", n, err)
+	}
+	if st, err := f.Stat(); err != nil || st.Size() != int64(len(data)) || st.Name() != "handle.bin" {
+		t.Fatalf("Stat: %v %v", st, err)
+	}
+	// ReadAt in the middle, across chunk boundaries.
+	p := make([]byte, 1<<20+3)
+	if n, err := f.ReadAt(p, 500000); err != nil || n != len(p) || !bytes.Equal(p, data[500000:500000+len(p)]) {
+		t.Fatalf("ReadAt: %d %v", n, err)
+	}
+	// ReadAt past the end returns io.EOF with what there was.
+	tail := make([]byte, 100)
+	if n, err := f.ReadAt(tail, int64(len(data)-10)); n != 10 || err != io.EOF {
+		t.Fatalf("ReadAt at the end: %d %v, want 10 io.EOF", n, err)
+	}
+	// Seek + Read, and WriteTo (windowed download) from an offset.
+	if pos, err := f.Seek(-100, io.SeekEnd); err != nil || pos != int64(len(data)-100) {
+		t.Fatalf("Seek: %d %v", pos, err)
+	}
+	var rest bytes.Buffer
+	if n, err := io.Copy(&rest, f); err != nil || n != 100 || !bytes.Equal(rest.Bytes(), data[len(data)-100:]) {
+		t.Fatalf("io.Copy from the file after Seek: %d %v", n, err)
+	}
+	if _, err := f.WriteAt([]byte("HELLO"), 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(ctx, 20); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := append(append([]byte(nil), data[:10]...), []byte("HELLO")...)
+	want = append(want, data[15:20]...)
+	if got := readLocal(t, srv.ShareDir, "handle.bin"); !bytes.Equal(got, want) {
+		t.Fatalf("after WriteAt and Truncate: %q, want %q", got, want)
+	}
+
+	// Exclusive create fails on an existing file; opening a missing one
+	// fails with fs.ErrNotExist.
+	if _, err := c.OpenFile(ctx, srv.Share, "handle.bin", os.O_RDWR|os.O_CREATE|os.O_EXCL).Wait(ctx); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("O_EXCL on an existing file: %v", err)
+	}
+	if _, err := c.Open(ctx, srv.Share, "missing").Wait(ctx); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Open missing: %v", err)
+	}
+	// O_APPEND writes at the end.
+	a, err := c.OpenFile(ctx, srv.Share, "handle.bin", os.O_WRONLY|os.O_APPEND).Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Write([]byte("++"))
+	a.Close()
+	if got := readLocal(t, srv.ShareDir, "handle.bin"); !bytes.HasSuffix(got, []byte("++")) || len(got) != 22 {
+		t.Fatalf("after append: %q", got)
+	}
+}
+
+func TestFSView(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	root := filepath.Join(srv.ShareDir, "tree")
+	files := map[string]string{
+		"a.txt":             "alpha",
+		"dir/b.txt":         "bravo",
+		"dir/sub/c.bin":     string(bytes.Repeat([]byte{1, 2, 3}, 1000)), // fstest reads byte by byte: keep it small
+		"dir/empty.txt":     "",
+		"unicode/文件.txt":    "unicode",
+		"with space/d e.md": "delta",
+	}
+	var expected []string
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		expected = append(expected, name)
+	}
+	c := dial(t, srv, gosmb.Options{})
+	fsys, err := fs.Sub(c.FS(srv.Share), "tree")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fstest.TestFS(fsys, expected...); err != nil {
+		t.Fatal(err)
+	}
+	var walked []string
+	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			walked = append(walked, p)
+		}
+		return err
+	})
+	if len(walked) != len(files) {
+		t.Fatalf("WalkDir saw %v", walked)
+	}
+	b, err := fs.ReadFile(fsys, "dir/b.txt")
+	if err != nil || string(b) != "bravo" {
+		t.Fatalf("ReadFile: %q %v", b, err)
+	}
+	if _, err := fs.Stat(fsys, "nope"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Stat missing: %v", err)
+	}
+}
