@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gosmb/gosmb"
+	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/internal/sambatest"
 	"github.com/gosmb/gosmb/proto/smb2"
 )
@@ -25,6 +26,7 @@ type tamperProxy struct {
 	hits  atomic.Int32
 	// flip chooses the byte to flip in a frame payload, or -1 to pass it.
 	flip func(payload []byte) int
+	mask byte // bits to flip; 0 means 0x01
 	wg   sync.WaitGroup
 }
 
@@ -72,7 +74,11 @@ func (p *tamperProxy) relay(dst io.Writer, src io.Reader) {
 		}
 		if p.armed.Load() {
 			if i := p.flip(payload); i >= 0 && i < len(payload) {
-				payload[i] ^= 0x01
+				m := p.mask
+				if m == 0 {
+					m = 0x01
+				}
+				payload[i] ^= m
 				p.armed.Store(false)
 				p.hits.Add(1)
 			}
@@ -166,5 +172,54 @@ func TestTamperedEncryptedResponseClosesConnection(t *testing.T) {
 	}
 	if _, err := c.Echo(ctx).Wait(ctx); !errors.Is(err, net.ErrClosed) {
 		t.Fatalf("echo after: %v", err)
+	}
+}
+
+// TestValidateNegotiateCatchesDowngrade: on SMB 3.0 a proxy clears
+// SIGNING_REQUIRED in the server's NEGOTIATE response. The session is
+// still signed for the validation IOCTL, whose signed answer reveals the
+// mismatch: the first tree connect fails with ErrDowngrade and the
+// connection is closed. Untampered, the same setup connects.
+func TestValidateNegotiateCatchesDowngrade(t *testing.T) {
+	for _, proto := range []string{"SMB3_00", "SMB3_02"} {
+		t.Run(proto, func(t *testing.T) {
+			srv := sambatest.Start(t, sambatest.Config{MaxProtocol: proto, Signing: "mandatory"})
+			px := newTamperProxy(t, srv.Addr, func(b []byte) int {
+				var h smb2.Header
+				if h.Decode(b) != nil || h.Command != smb2.CommandNegotiate || len(b) < smb2.HeaderSize+4 {
+					return -1
+				}
+				return smb2.HeaderSize + 2 // SecurityMode
+			})
+			px.mask = smb2.SigningRequired
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			// Untampered first.
+			c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenSupported})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.ConnectShare(ctx, srv.Share).Wait(ctx); err != nil {
+				t.Fatalf("untampered tree connect: %v", err)
+			}
+			c.Close()
+
+			px.armed.Store(true)
+			c, err = gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenSupported})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if px.hits.Load() != 1 {
+				t.Fatal("the proxy altered nothing")
+			}
+			_, err = c.ConnectShare(ctx, srv.Share).Wait(ctx)
+			if !errors.Is(err, engine.ErrDowngrade) {
+				t.Fatalf("tree connect after a tampered NEGOTIATE: %v, want ErrDowngrade", err)
+			}
+			if _, err := c.Echo(ctx).Wait(ctx); !errors.Is(err, net.ErrClosed) {
+				t.Fatalf("connection still open after a detected downgrade: %v", err)
+			}
+		})
 	}
 }

@@ -157,7 +157,7 @@ func (c *Conn) verify(cl *call, h *smb2.Header, msg []byte, encrypted bool) erro
 		return nil
 	}
 	if h.Flags&smb2.FlagSigned == 0 {
-		if sess.signRequests {
+		if sess.signRequests || cl.mustBeSigned {
 			return &SignatureError{Command: h.Command, MessageID: h.MessageID, Unsigned: true}
 		}
 		return nil

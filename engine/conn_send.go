@@ -32,6 +32,9 @@ type Request struct {
 	// NoVerify skips response signature checks: SESSION_SETUP, whose final
 	// response the session setup logic verifies itself.
 	NoVerify bool
+	// Sign signs the request even when the session does not sign
+	// everything, and requires a signed response (FSCTL_VALIDATE_NEGOTIATE_INFO).
+	Sign bool
 
 	// OnSent, if set, is called with the exact plaintext message (header
 	// and body, after signing) before it is written, for the 3.1.1
@@ -144,7 +147,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 			h.SessionID = sess.ID
 		}
 		hs[i] = h
-		cl := &call{mid: h.MessageID, charge: charges[i], cmd: h.Command, treeID: h.TreeID, sess: sess, encrypt: req.Encrypt, resolve: rs[i]}
+		cl := &call{mid: h.MessageID, charge: charges[i], cmd: h.Command, treeID: h.TreeID, sess: sess, encrypt: req.Encrypt, mustBeSigned: req.Sign, resolve: rs[i]}
 		if req.NoVerify {
 			cl.sess = nil
 		}
@@ -211,7 +214,7 @@ func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) ([]
 		if i < len(hs)-1 {
 			h.NextCommand = uint32(lens[i])
 		}
-		sign := !encrypt && sess != nil && sess.signer != nil && (sess.signRequests || sess.mustSign(h.Command))
+		sign := !encrypt && sess != nil && sess.signer != nil && (sess.signRequests || reqs[i].Sign || sess.mustSign(h.Command))
 		if sign {
 			h.Flags |= smb2.FlagSigned
 		}

@@ -13,8 +13,11 @@ type call struct {
 	treeID  uint32
 	sess    *Session
 	encrypt bool // the request was encrypted for its share; so is its CANCEL
-	resolve future.Resolver[*Response]
-	stop    func() bool // stops the context watcher
+	// mustBeSigned: the response must carry a valid signature even if
+	// the session does not sign everything.
+	mustBeSigned bool
+	resolve      future.Resolver[*Response]
+	stop         func() bool // stops the context watcher
 
 	// guarded by Conn.mu:
 	asyncID   uint64 // from an interim STATUS_PENDING response

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"go.uber.org/zap"
 
@@ -79,6 +80,8 @@ type SessionOptions struct {
 type Session struct {
 	ID   uint64
 	conn *Conn
+
+	validated atomic.Bool // FSCTL_VALIDATE_NEGOTIATE_INFO done (3.0/3.0.2)
 
 	Flags     uint16 // SessionFlags from the final SESSION_SETUP response
 	dialect   smb2.Dialect

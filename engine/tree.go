@@ -56,6 +56,12 @@ func (s *Session) TreeConnect(ctx context.Context, path string) (*Tree, error) {
 		Capabilities:  tr.Capabilities,
 		MaximalAccess: tr.MaximalAccess,
 	}
+	if n := s.conn.neg.Load(); (n.Dialect == smb2.Dialect300 || n.Dialect == smb2.Dialect302) && s.signer != nil && !s.validated.Load() {
+		if err := t.validateNegotiate(ctx); err != nil {
+			return nil, err
+		}
+		s.validated.Store(true)
+	}
 	if tr.ShareFlags&shareFlagEncryptData != 0 && !s.encryptAll {
 		if s.sealer == nil {
 			t.Disconnect(ctx)
