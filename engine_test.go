@@ -246,3 +246,22 @@ func inflightName(n int) string {
 	}
 	return "inflight=64"
 }
+
+// TestNetBIOSSessionService dials through the NetBIOS session service
+// (SESSION REQUEST with called and calling names, port 139 style) before
+// speaking SMB.
+func TestNetBIOSSessionService(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{NetBIOSPort: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for _, called := range []string{"*SMBSERVER", srv.NetBIOSName} {
+		c, err := gosmb.Dial(ctx, srv.NetBIOSAddr, &gosmb.Options{User: srv.User, Password: srv.Password, NetBIOSName: called, Workstation: "GOSMBTEST"})
+		if err != nil {
+			t.Fatalf("called name %q: %v", called, err)
+		}
+		if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+	}
+}
