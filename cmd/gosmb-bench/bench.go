@@ -1,0 +1,274 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/gosmb/gosmb/internal/sambatest"
+)
+
+// Client names, as printed.
+const (
+	cGosmb     = "gosmb"
+	cGosmbOne  = "gosmb-1"
+	cSmbclient = "smbclient"
+	cSmbBest   = "smbclient-best"
+)
+
+// sample is one measured run of one client.
+type sample struct {
+	Xfer          time.Duration `json:"xfer_ns"`  // the work only
+	Total         time.Duration `json:"total_ns"` // connect + work + disconnect
+	XferEstimated bool          `json:"xfer_estimated,omitempty"`
+	FixedCost     time.Duration `json:"smbclient_fixed_cost_ns,omitempty"` // subtracted when estimated
+	RSSKiB        int64         `json:"peak_rss_kib"`
+	Session       string        `json:"session,omitempty"`
+	GC            *gcInfo       `json:"go_runtime,omitempty"`
+}
+
+type gcInfo struct {
+	Mallocs    uint64        `json:"mallocs"`
+	TotalAlloc uint64        `json:"total_alloc_bytes"`
+	NumGC      uint32        `json:"num_gc"`
+	PauseTotal time.Duration `json:"gc_pause_total_ns"`
+}
+
+// row is one scenario × client.
+type row struct {
+	Scenario string   `json:"scenario"`
+	Title    string   `json:"title"`
+	Client   string   `json:"client"`
+	How      string   `json:"how"`
+	Unit     string   `json:"unit"`
+	Work     float64  `json:"work"` // MB (10^6 bytes) or operations per run
+	Samples  []sample `json:"samples"`
+
+	Rate          float64 `json:"rate"`           // median over runs, transfer only
+	RateTotal     float64 `json:"rate_incl_conn"` // median over runs, connection set-up included
+	XferEstimated bool    `json:"xfer_estimated"` // smbclient: wall time − fixed cost
+	PeakRSSMiB    float64 `json:"peak_rss_mib"`   // highest over runs
+	Session       string  `json:"session,omitempty"`
+	SameAs        string  `json:"same_as,omitempty"` // smbclient-best that is the default
+}
+
+// client is one way of doing a scenario.
+type client struct {
+	name string
+	how  string
+	run  func(r int) (sample, error)
+}
+
+type bench struct {
+	cfg  *config
+	ctx  context.Context
+	fx   *fixtures
+	meta *meta
+
+	plain, sign, enc *sambatest.Server
+
+	bestDone         bool
+	bestGet, bestPut []string // smbclient options that measured best
+	calib            []calibration
+
+	rows []*row
+}
+
+func (b *bench) logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+// measure runs every client runs times, interleaved (client 1, 2, …, then
+// again) so that a slow patch of a shared machine hits all of them.
+func (b *bench) measure(id, title, unit string, work float64, clients []client) error {
+	rows := make([]*row, len(clients))
+	for i, c := range clients {
+		rows[i] = &row{Scenario: id, Title: title, Client: c.name, How: c.how, Unit: unit, Work: work}
+	}
+	for r := range b.cfg.runs {
+		for i, c := range clients {
+			if c.run == nil {
+				continue
+			}
+			if err := b.ctx.Err(); err != nil {
+				return err
+			}
+			s, err := c.run(r)
+			if err != nil {
+				return fmt.Errorf("%s, run %d: %w", c.name, r+1, err)
+			}
+			rows[i].Samples = append(rows[i].Samples, s)
+			est := ""
+			if s.XferEstimated {
+				est = "~"
+			}
+			b.logf("%-6s %-15s run %d/%d: %s%.1f %s (incl. connect %.1f), peak RSS %.1f MiB %s",
+				id, c.name, r+1, b.cfg.runs, est, work/s.Xfer.Seconds(), unit, work/s.Total.Seconds(),
+				float64(s.RSSKiB)/1024, s.Session)
+		}
+	}
+	for i, rw := range rows {
+		if clients[i].run == nil { // alias of another row
+			continue
+		}
+		rw.summarize()
+	}
+	// smbclient-best with the default options is the default row.
+	for i, c := range clients {
+		if c.run != nil {
+			continue
+		}
+		for _, src := range rows {
+			if src.Client == cSmbclient {
+				cp := *src
+				cp.Client, cp.How, cp.SameAs = c.name, c.how, cSmbclient
+				rows[i] = &cp
+			}
+		}
+	}
+	b.rows = append(b.rows, rows...)
+	return nil
+}
+
+func (rw *row) summarize() {
+	var xs, ts []float64
+	for _, s := range rw.Samples {
+		xs = append(xs, rw.Work/s.Xfer.Seconds())
+		ts = append(ts, rw.Work/s.Total.Seconds())
+		rw.PeakRSSMiB = max(rw.PeakRSSMiB, float64(s.RSSKiB)/1024)
+		rw.XferEstimated = rw.XferEstimated || s.XferEstimated
+		if s.Session != "" {
+			rw.Session = s.Session
+		}
+	}
+	rw.Rate, rw.RateTotal = median(xs), median(ts)
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func medianDur(v []time.Duration) time.Duration {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// gosmbSample runs j in a child and turns the result into a sample after
+// check has verified it.
+func (b *bench) gosmbSample(j *job, check func(res *jobResult) error) (sample, error) {
+	j.Timeout = b.cfg.timeout
+	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.timeout+30*time.Second)
+	defer cancel()
+	res, _, err := runChild(ctx, j)
+	if err != nil {
+		return sample{}, err
+	}
+	if err := check(res); err != nil {
+		return sample{}, err
+	}
+	return sample{
+		Xfer:    res.Xfer,
+		Total:   res.Dial + res.Xfer + res.Close,
+		RSSKiB:  res.PeakRSSKiB,
+		Session: res.Session,
+		GC:      &gcInfo{Mallocs: res.Mallocs, TotalAlloc: res.TotalAlloc, NumGC: res.NumGC, PauseTotal: res.PauseTotal},
+	}, nil
+}
+
+// newJob is a job against srv's main share.
+func newJob(srv *sambatest.Server, kind string, one bool) *job {
+	return &job{Kind: kind, Addr: srv.Addr, User: srv.User, Password: srv.Password, Share: srv.Share, OneInFlight: one}
+}
+
+// profile runs j once more, not counted, under the CPU profiler.
+func (b *bench) profile(id string, j *job, check func(res *jobResult) error) error {
+	if b.cfg.cpuprofile == "" {
+		return nil
+	}
+	if err := os.MkdirAll(b.cfg.cpuprofile, 0o755); err != nil {
+		return err
+	}
+	j.CPUProfile = fmt.Sprintf("%s/%s.pprof", b.cfg.cpuprofile, id)
+	s, err := b.gosmbSample(j, check)
+	if err != nil {
+		return fmt.Errorf("profiling run: %w", err)
+	}
+	b.logf("%-6s gosmb (profiled, not counted): %.1f s transfer, profile %s", id, s.Xfer.Seconds(), j.CPUProfile)
+	b.meta.Profiles = append(b.meta.Profiles, j.CPUProfile)
+	return nil
+}
+
+// smbclientSample turns an smbclient run into a sample. The transfer time
+// is smbclient's own measurement (bytes / its "average" rate) when it
+// printed one and useOwn is set; otherwise the wall time minus smbclient's
+// fixed cost, measured again right now (the machine's load drifts).
+func (b *bench) smbclientSample(r smbRun, bytes int64, useOwn bool) (sample, error) {
+	s := sample{Total: r.wall, RSSKiB: r.rssKiB}
+	if useOwn && r.rate > 0 {
+		s.Xfer = time.Duration(float64(bytes) / r.rate * float64(time.Second))
+		return s, nil
+	}
+	fixed, err := b.fixedCost(1)
+	if err != nil {
+		return s, err
+	}
+	s.Xfer, s.XferEstimated, s.FixedCost = minusFixed(r.wall, fixed), true, fixed
+	return s, nil
+}
+
+// minusFixed is wall − fixed, but never below 5% of wall: the fixed cost
+// is noisy, and a near-zero time would print an absurd rate.
+func minusFixed(wall, fixed time.Duration) time.Duration {
+	return max(wall-fixed, wall/20)
+}
+
+// fixedCost is the median wall time of baseRuns batches of n smbclient
+// processes started at once that only connect, log on and leave (-c pwd
+// does no I/O).
+func (b *bench) fixedCost(n int) (time.Duration, error) {
+	var ws []time.Duration
+	for range b.cfg.baseRuns {
+		ctx, cancel := b.smbCtx()
+		t0 := time.Now()
+		errs := make(chan error, n)
+		for range n {
+			go func() {
+				_, err := smbclientCmd{srv: b.plain, command: "pwd"}.run(ctx)
+				errs <- err
+			}()
+		}
+		var first error
+		for range n {
+			if err := <-errs; err != nil && first == nil {
+				first = err
+			}
+		}
+		cancel()
+		if first != nil {
+			return 0, fmt.Errorf("smbclient fixed cost: %w", first)
+		}
+		ws = append(ws, time.Since(t0))
+	}
+	return medianDur(ws), nil
+}
+
+func (b *bench) measureBaseline() error {
+	d, err := b.fixedCost(1)
+	if err != nil {
+		return err
+	}
+	b.meta.SmbclientFixedCost = d
+	b.logf("smbclient fixed cost (exec + logon + logoff, median of %d): %v", b.cfg.baseRuns, d.Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// meta says where and how the numbers were taken.
+type meta struct {
+	Command            string        `json:"command"`
+	Start              time.Time     `json:"start"`
+	End                time.Time     `json:"end"`
+	GoVersion          string        `json:"go_version"`
+	Smbclient          string        `json:"smbclient_version"`
+	Kernel             string        `json:"kernel"`
+	CPUs               int           `json:"cpus"`
+	LoadStart          string        `json:"loadavg_start"`
+	LoadEnd            string        `json:"loadavg_end"`
+	Runs               int           `json:"runs"`
+	SmbclientFixedCost time.Duration `json:"smbclient_fixed_cost_ns"`
+	Profiles           []string      `json:"cpu_profiles,omitempty"`
+}
+
+func newMeta(cfg *config) *meta {
+	m := &meta{
+		Command:   "go run ./cmd/gosmb-bench " + strings.Join(cfg.args, " "),
+		Start:     time.Now().UTC(),
+		GoVersion: runtime.Version(),
+		Smbclient: smbclientVersion(),
+		CPUs:      runtime.NumCPU(),
+		LoadStart: loadavg(),
+		Runs:      cfg.runs,
+	}
+	if out, err := exec.Command("uname", "-sr").Output(); err == nil {
+		m.Kernel = strings.TrimSpace(string(out))
+	}
+	m.Command = strings.TrimSpace(m.Command)
+	return m
+}
+
+func (m *meta) finish() {
+	m.End = time.Now().UTC()
+	m.LoadEnd = loadavg()
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// ratio is gosmb's median rate over another client's, per scenario.
+type ratio struct {
+	Scenario        string  `json:"scenario"`
+	VsSmbclient     float64 `json:"gosmb_over_smbclient,omitempty"`
+	VsSmbclientBest float64 `json:"gosmb_over_smbclient_best,omitempty"`
+	VsGosmbOne      float64 `json:"gosmb_over_gosmb_1,omitempty"`
+	// With connection set-up included on both sides.
+	VsSmbclientTotal     float64 `json:"gosmb_over_smbclient_incl_conn,omitempty"`
+	VsSmbclientBestTotal float64 `json:"gosmb_over_smbclient_best_incl_conn,omitempty"`
+}
+
+func (b *bench) find(scenario, client string) *row {
+	for _, r := range b.rows {
+		if r.Scenario == scenario && r.Client == client {
+			return r
+		}
+	}
+	return nil
+}
+
+func (b *bench) scenarioIDs() []string {
+	var ids []string
+	for _, r := range b.rows {
+		if len(ids) == 0 || ids[len(ids)-1] != r.Scenario {
+			ids = append(ids, r.Scenario)
+		}
+	}
+	return ids
+}
+
+func div(a, b *row, total bool) float64 {
+	if a == nil || b == nil || b.Rate == 0 {
+		return 0
+	}
+	if total {
+		return a.RateTotal / b.RateTotal
+	}
+	return a.Rate / b.Rate
+}
+
+func (b *bench) ratios() []ratio {
+	var out []ratio
+	for _, id := range b.scenarioIDs() {
+		g := b.find(id, cGosmb)
+		s, sb, one := b.find(id, cSmbclient), b.find(id, cSmbBest), b.find(id, cGosmbOne)
+		out = append(out, ratio{
+			Scenario:             id,
+			VsSmbclient:          div(g, s, false),
+			VsSmbclientBest:      div(g, sb, false),
+			VsGosmbOne:           div(g, one, false),
+			VsSmbclientTotal:     div(g, s, true),
+			VsSmbclientBestTotal: div(g, sb, true),
+		})
+	}
+	return out
+}
+
+// cost is a signed or encrypted download's rate over the plain one.
+type cost struct {
+	Scenario string             `json:"scenario"`
+	Clients  map[string]float64 `json:"rate_over_plain"`
+}
+
+func (b *bench) costs() []cost {
+	var out []cost
+	for _, id := range b.scenarioIDs() {
+		if !strings.HasPrefix(id, "f.") {
+			continue
+		}
+		c := cost{Scenario: id, Clients: map[string]float64{}}
+		for _, cl := range []string{cGosmb, cGosmbOne, cSmbclient, cSmbBest} {
+			if v := div(b.find(id, cl), b.find("a", cl), false); v != 0 {
+				c.Clients[cl] = v
+			}
+		}
+		if len(c.Clients) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (b *bench) printJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Meta        *meta         `json:"meta"`
+		Rows        []*row        `json:"rows"`
+		Ratios      []ratio       `json:"ratios"`
+		Costs       []cost        `json:"signing_encryption_cost,omitempty"`
+		Calibration []calibration `json:"smbclient_calibration,omitempty"`
+	}{b.meta, b.rows, b.ratios(), b.costs(), b.calib})
+}
+
+func fmtRate(v float64, est bool) string {
+	s := fmt.Sprintf("%.0f", v)
+	if v < 100 {
+		s = fmt.Sprintf("%.1f", v)
+	}
+	if est {
+		s = "~" + s
+	}
+	return s
+}
+
+func fmtRatio(v float64) string {
+	if v == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", v)
+}
+
+func (b *bench) printMarkdown(w io.Writer) {
+	m := b.meta
+	fmt.Fprintf(w, "Command: `%s`  \n", m.Command)
+	fmt.Fprintf(w, "Date: %s – %s UTC, %s, %s, %s, %d CPUs, load average %s at start, %s at end  \n",
+		m.Start.Format("2006-01-02 15:04"), m.End.Format("15:04"), m.GoVersion, m.Smbclient, m.Kernel, m.CPUs, m.LoadStart, m.LoadEnd)
+	fmt.Fprintf(w, "smbclient fixed cost (exec, logon, logoff: `-c pwd`, median of 3) at start: %v; it is measured again for each estimated (~) smbclient sample. Medians of %d runs.\n\n",
+		m.SmbclientFixedCost.Round(time.Millisecond), m.Runs)
+
+	fmt.Fprintln(w, "| scenario | client | rate | rate incl. connect | peak RSS MiB | how |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|---|")
+	for _, r := range b.rows {
+		how := r.How
+		if r.Session != "" {
+			how += "; " + r.Session
+		}
+		fmt.Fprintf(w, "| %s %s | %s | %s %s | %s | %.1f | %s |\n", r.Scenario, r.Title, r.Client,
+			fmtRate(r.Rate, r.XferEstimated), r.Unit, fmtRate(r.RateTotal, false), r.PeakRSSMiB, how)
+	}
+
+	fmt.Fprintln(w, "\nRatios of median rates (above 1: gosmb is faster):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| scenario | gosmb / smbclient | gosmb / smbclient-best | gosmb / gosmb-1 | incl. connect: gosmb / smbclient | incl. connect: gosmb / smbclient-best |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|")
+	for _, r := range b.ratios() {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.Scenario, fmtRatio(r.VsSmbclient), fmtRatio(r.VsSmbclientBest),
+			fmtRatio(r.VsGosmbOne), fmtRatio(r.VsSmbclientTotal), fmtRatio(r.VsSmbclientBestTotal))
+	}
+
+	if cs := b.costs(); len(cs) > 0 {
+		fmt.Fprintln(w, "\nSigned or encrypted download rate over the plain download (a), same client:")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| scenario | gosmb | gosmb-1 | smbclient | smbclient-best |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|--:|")
+		for _, c := range cs {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", c.Scenario, fmtRatio(c.Clients[cGosmb]), fmtRatio(c.Clients[cGosmbOne]),
+				fmtRatio(c.Clients[cSmbclient]), fmtRatio(c.Clients[cSmbBest]))
+		}
+	}
+
+	if len(b.calib) > 0 {
+		fmt.Fprintln(w, "\nsmbclient options tried for smbclient-best (big file, MB/s):")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| direction | options | runs | median | chosen |")
+		fmt.Fprintln(w, "|---|---|---|--:|---|")
+		for _, c := range b.calib {
+			fmt.Fprintf(w, "| %s | `%s` | %s | %.0f | %s |\n", c.Direction, c.Options, fmtRates(c.MBps), c.Median, map[bool]string{true: "yes"}[c.Chosen])
+		}
+	}
+
+	fmt.Fprintln(w, "\ngosmb's Go runtime during the timed part (median run by time):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| scenario | client | allocated | per unit of work | mallocs | GCs | GC pause |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|")
+	for _, r := range b.rows {
+		if r.Client != cGosmb && r.Client != cGosmbOne {
+			continue
+		}
+		s := medianSample(r.Samples)
+		if s == nil || s.GC == nil {
+			continue
+		}
+		unit := "MB"
+		if r.Unit != "MB/s" {
+			unit = "op"
+		}
+		fmt.Fprintf(w, "| %s | %s | %.1f MiB | %.0f KiB/%s | %d | %d | %v |\n", r.Scenario, r.Client,
+			float64(s.GC.TotalAlloc)/(1<<20), float64(s.GC.TotalAlloc)/1024/r.Work, unit, s.GC.Mallocs, s.GC.NumGC,
+			s.GC.PauseTotal.Round(time.Microsecond))
+	}
+	if len(m.Profiles) > 0 {
+		fmt.Fprintf(w, "\nCPU profiles (one extra gosmb run each, not counted): %s\n", strings.Join(m.Profiles, " "))
+	}
+}
+
+func medianSample(s []sample) *sample {
+	if len(s) == 0 {
+		return nil
+	}
+	idx := make([]int, len(s))
+	for i := range idx {
+		idx[i] = i
+	}
+	for i := 1; i < len(idx); i++ {
+		for k := i; k > 0 && s[idx[k]].Xfer < s[idx[k-1]].Xfer; k-- {
+			idx[k], idx[k-1] = idx[k-1], idx[k]
+		}
+	}
+	return &s[idx[len(idx)/2]]
+}
