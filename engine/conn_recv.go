@@ -23,12 +23,15 @@ func (c *Conn) readLoop(fr *netbios.FrameReader) {
 			c.closeWithError(c.readError(err))
 			return
 		}
-		buf := make([]byte, n)
-		if err := fr.ReadPayload(buf); err != nil {
+		fb := getFrame(n)
+		if err := fr.ReadPayload(fb.b); err != nil {
+			fb.release()
 			c.closeWithError(c.readError(err))
 			return
 		}
-		if err := c.handleFrame(buf); err != nil {
+		err = c.handleFrame(fb)
+		fb.release() // handleFrame's own reference; responses hold theirs
+		if err != nil {
 			c.closeWithError(&ConnError{Err: err})
 			return
 		}
@@ -52,7 +55,8 @@ func (c *Conn) readError(err error) error {
 // TRANSFORM message, then dispatches each message of a compound chain.
 // An error ends the connection; errors that concern one request fail only
 // that request.
-func (c *Conn) handleFrame(buf []byte) error {
+func (c *Conn) handleFrame(fb *frameBuf) error {
+	buf := fb.b
 	if len(buf) < 4 {
 		return &ProtocolError{Msg: fmt.Sprintf("%d-byte frame", len(buf))}
 	}
@@ -87,13 +91,22 @@ func (c *Conn) handleFrame(buf []byte) error {
 		} else {
 			buf = nil
 		}
-		c.dispatch(&h, msg, encrypted)
+		fb.retain()
+		c.dispatch(&h, msg, encrypted, fb)
 	}
 	return nil
 }
 
-// dispatch hands one response message to the request awaiting it.
-func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool) {
+// dispatch hands one response message to the request awaiting it, with
+// one reference to its frame buffer: the Response keeps it until Release,
+// every other path drops it here.
+func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf) {
+	delivered := false
+	defer func() {
+		if !delivered {
+			fb.release()
+		}
+	}()
 	if !h.IsResponse() {
 		c.log.Warn("request from the server ignored", zap.Stringer("command", h.Command))
 		return
@@ -104,6 +117,7 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool) {
 		c.credits.grant(uint32(h.Credits))
 		if c.onUnsolicited != nil {
 			c.onUnsolicited(&Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted})
+			fb = nil // the handler may keep it; let the GC have the buffer
 		}
 		return
 	}
@@ -144,7 +158,7 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool) {
 		cl.resolve.Resolve(nil, err)
 		return
 	}
-	cl.resolve.Resolve(&Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted}, nil)
+	delivered = cl.resolve.Resolve(&Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted, buf: fb}, nil)
 }
 
 // verify checks a final response's signature per [MS-SMB2] 3.2.5.1.3: a

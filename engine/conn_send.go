@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/gosmb/gosmb/future"
@@ -17,6 +19,11 @@ import (
 type Request struct {
 	Header smb2.Header // Command, Flags, TreeID, ProcessID; the rest is the engine's
 	Body   []byte      // the encoded body that follows the header
+	// Payload follows Body on the wire (WRITE data, with Body from
+	// WriteRequest.AppendHeader). Unsigned and unencrypted, it is written
+	// with a vectored write and never copied. Send has written it when
+	// it returns, so the caller may reuse it then.
+	Payload []byte
 
 	// CreditCharge is the number of credits the request costs (0 means 1):
 	// 1 + (max(send, expected response) - 1) / 65536 for READ, WRITE,
@@ -42,12 +49,27 @@ type Request struct {
 	OnSent func(msg []byte)
 }
 
-// Response is one SMB2 response. Raw and Body alias the receive buffer.
+// Response is one SMB2 response. Raw and Body alias a pooled receive
+// buffer: a caller done with them may call Release to recycle it at once
+// (and must not touch Raw or Body after); a caller that does not simply
+// leaves the buffer to the garbage collector.
 type Response struct {
 	Header    smb2.Header
 	Raw       []byte // header and body of this message, plaintext
 	Body      []byte // Raw[smb2.HeaderSize:]
 	Encrypted bool   // arrived inside a TRANSFORM header
+
+	buf      *frameBuf
+	released atomic.Bool
+}
+
+// Release returns the response's receive buffer to the pool. It is
+// optional and idempotent; Raw and Body are invalid afterwards.
+func (r *Response) Release() {
+	if r != nil && r.buf != nil && r.released.CompareAndSwap(false, true) {
+		r.Raw, r.Body = nil, nil
+		r.buf.release()
+	}
 }
 
 // Status returns the response's NTSTATUS.
@@ -62,7 +84,9 @@ func CreditCharge(size int) uint16 {
 	return uint16((size-1)/65536 + 1)
 }
 
-// Send queues req and returns a Future for its final response. The Future
+// Send writes req and returns a Future for its final response. Send returns
+// once the request is on the wire (or has failed); it blocks only for
+// credits and for the socket. The Future
 // resolves with the response whatever its NTSTATUS (callers decide what a
 // status means), or fails with a *ConnError when the connection dies, the
 // context's cause when ctx ends first, or a *SignatureError when the
@@ -190,7 +214,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 // framing header, then each SMB2 header and body, each but the last padded
 // to 8 bytes with NextCommand pointing past the padding; each message
 // signed, or the whole chain encrypted, as the session requires.
-func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) ([]byte, error) {
+func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) (net.Buffers, error) {
 	encrypt := false
 	if sess != nil && sess.sealer != nil {
 		encrypt = sess.encryptAll
@@ -198,14 +222,29 @@ func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) ([]
 			encrypt = encrypt || r.Encrypt
 		}
 	}
+	// A lone unsigned, unencrypted request keeps its payload out of the
+	// buffer: header and body, then the payload, in one writev.
+	vectored := len(reqs) == 1 && len(reqs[0].Payload) > 0 && !encrypt &&
+		!(sess != nil && sess.signer != nil && (sess.signRequests || reqs[0].Sign || sess.mustSign(hs[0].Command))) &&
+		reqs[0].OnSent == nil
 	size := 0
 	lens := make([]int, len(hs))
 	for i, r := range reqs {
-		lens[i] = smb2.HeaderSize + len(r.Body)
+		lens[i] = smb2.HeaderSize + len(r.Body) + len(r.Payload)
 		if i < len(reqs)-1 {
 			lens[i] = (lens[i] + 7) &^ 7
 		}
 		size += lens[i]
+	}
+	if vectored {
+		n := netbios.HeaderLen + smb2.HeaderSize + len(reqs[0].Body)
+		buf := make([]byte, n)
+		hs[0].Put(buf[netbios.HeaderLen:])
+		copy(buf[netbios.HeaderLen+smb2.HeaderSize:], reqs[0].Body)
+		if err := netbios.PutHeader(buf, size); err != nil {
+			return nil, err
+		}
+		return net.Buffers{buf, reqs[0].Payload}, nil
 	}
 	buf := make([]byte, netbios.HeaderLen+size, netbios.HeaderLen+size+transformOverhead)
 	off := netbios.HeaderLen
@@ -220,7 +259,7 @@ func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) ([]
 		}
 		msg := buf[off : off+lens[i]]
 		h.Put(msg)
-		copy(msg[smb2.HeaderSize:], reqs[i].Body)
+		copy(msg[smb2.HeaderSize+copy(msg[smb2.HeaderSize:], reqs[i].Body):], reqs[i].Payload)
 		if sign {
 			// [MS-SMB2] 3.2.4.1.4: each message of a chain is signed
 			// separately, padding included.
@@ -244,21 +283,27 @@ func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) ([]
 	if err := netbios.PutHeader(buf, len(buf)-netbios.HeaderLen); err != nil {
 		return nil, err
 	}
-	return buf, nil
+	return net.Buffers{buf}, nil
 }
 
 // transformOverhead is the size of the SMB2 TRANSFORM_HEADER.
 const transformOverhead = 52
 
 // writeFrame writes one whole frame under writeMu, bounded by WriteTimeout.
-func (c *Conn) writeFrame(frame []byte) error {
+// Several buffers go out in one writev on TCP connections.
+func (c *Conn) writeFrame(frame net.Buffers) error {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
 	if err := c.ctx.Err(); err != nil {
 		return c.closeError()
 	}
 	c.nc.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
-	_, err := c.nc.Write(frame)
+	var err error
+	if len(frame) == 1 {
+		_, err = c.nc.Write(frame[0])
+	} else {
+		_, err = frame.WriteTo(c.nc)
+	}
 	if err != nil {
 		return &ConnError{Err: fmt.Errorf("write: %w", err)}
 	}

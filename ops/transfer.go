@@ -91,26 +91,26 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 			return written, err
 		}
 		data, isEOF, err := f.readReply(resp)
+		if err == nil && len(data) > head.n {
+			err = &engine.ProtocolError{Msg: fmt.Sprintf("READ returned %d bytes for %d asked", len(data), head.n)}
+		}
+		got := len(data)
+		if err == nil && got > 0 {
+			var m int
+			m, err = w.Write(data)
+			written += int64(m)
+			if err == nil && m != got {
+				err = io.ErrShortWrite
+			}
+		}
+		resp.Release() // data is written; the receive buffer can be reused
 		if err != nil {
 			return written, err
 		}
-		if len(data) > head.n {
-			return written, &engine.ProtocolError{Msg: fmt.Sprintf("READ returned %d bytes for %d asked", len(data), head.n)}
+		if got > 0 && progress != nil {
+			progress(written)
 		}
-		if len(data) > 0 {
-			m, err := w.Write(data)
-			written += int64(m)
-			if err != nil {
-				return written, err
-			}
-			if m != len(data) {
-				return written, io.ErrShortWrite
-			}
-			if progress != nil {
-				progress(written)
-			}
-		}
-		if isEOF || len(data) < head.n {
+		if isEOF || got < head.n {
 			// A short read is the end of the file: later replies (if any)
 			// can only be EOF too; the deferred cancel drops them.
 			return written, nil
@@ -149,10 +149,14 @@ func (s *sliceWriter) Write(b []byte) (int, error) {
 	return n, nil
 }
 
+// sendWrite sends one WRITE. data goes out as the request's payload,
+// without a copy when the request needs no signing or encryption.
 func (f *File) sendWrite(ctx context.Context, off int64, data []byte) *future.Future[*engine.Response] {
-	req := smb2.WriteRequest{Offset: uint64(off), FileID: f.ID, Data: data}
-	body, _ := req.Append(make([]byte, 0, req.Size()))
-	return f.share.Tree.Send(ctx, smb2.CommandWrite, body, engine.CreditCharge(len(data)))
+	wr := smb2.WriteRequest{Offset: uint64(off), FileID: f.ID, Data: data}
+	body, _ := wr.AppendHeader(make([]byte, 0, 48))
+	req := f.share.Tree.Request(smb2.CommandWrite, body, engine.CreditCharge(len(data)))
+	req.Payload = data
+	return f.share.Tree.Session.Conn().Send(ctx, req)
 }
 
 // writeReply checks a WRITE reply: every byte must have been written.

@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/gosmb/gosmb/proto/ntstatus"
+	"github.com/gosmb/gosmb/proto/smb2"
+)
+
+func TestFrameBufferClasses(t *testing.T) {
+	for _, n := range []int{1, 100, 32 << 10, 64 << 10, 64<<10 + 1, 1 << 20, 8<<20 + 112, 40 << 20} {
+		fb := getFrame(n)
+		if len(fb.b) != n {
+			t.Fatalf("getFrame(%d): len %d", n, len(fb.b))
+		}
+		if fb.class >= 0 && cap(fb.b) != 1<<(fb.class+minPooledShift) {
+			t.Fatalf("getFrame(%d): class %d but cap %d", n, fb.class, cap(fb.b))
+		}
+		if n > 1<<maxPooledShift && fb.class != -1 {
+			t.Fatalf("getFrame(%d) pooled a buffer above the largest class", n)
+		}
+		fb.retain()
+		fb.release()
+		fb.release()
+		if fb.refs.Load() != 0 {
+			t.Fatalf("refs %d after balanced release", fb.refs.Load())
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("double release did not panic")
+		}
+	}()
+	fb := getFrame(10)
+	fb.release()
+	fb.release()
+}
+
+func TestResponseReleaseIdempotent(t *testing.T) {
+	c, s := newFake(t, Config{})
+	f := c.Send(context.Background(), echoReq(3))
+	req := s.next()
+	big := append(req.body, bytes.Repeat([]byte{7}, 100<<10)...) // a pooled-size frame
+	if err := s.respond(req, ntstatus.Success, 1, big); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := f.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.buf == nil || resp.buf.class < 0 {
+		t.Fatal("a 100 KiB response did not use a pooled buffer")
+	}
+	if tagOf(resp.Body) != 3 {
+		t.Fatal("wrong response")
+	}
+	resp.Release()
+	resp.Release()
+	if resp.Body != nil {
+		t.Fatal("Body still set after Release")
+	}
+}
+
+func TestPayloadFollowsBody(t *testing.T) {
+	c, s := newFake(t, Config{})
+	payload := bytes.Repeat([]byte("payload!"), 1000)
+	req := &Request{Header: smb2.Header{Command: smb2.CommandWrite}, Body: []byte("BODY"), Payload: payload}
+	f := c.Send(context.Background(), req)
+	got := s.next()
+	if !bytes.Equal(got.body, append([]byte("BODY"), payload...)) {
+		t.Fatalf("server got %d body bytes, want body then payload (%d)", len(got.body), 4+len(payload))
+	}
+	s.respond(got, ntstatus.Success, 1, nil)
+	if _, err := f.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
