@@ -107,6 +107,7 @@ type Client struct {
 	host   string
 	opts   Options
 	trees  treeCache
+	budget *ops.Budget // bytes in flight across all transfers
 	closed chan struct{}
 }
 
@@ -162,8 +163,17 @@ func NewClient(ctx context.Context, nc net.Conn, serverName string, opts *Option
 }
 
 func newClient(ctx context.Context, nc net.Conn, host string, o Options) (*Client, error) {
+	if o.CreditTarget == 0 {
+		// Enough credits for the whole connection window in 64 KiB units,
+		// plus room for metadata requests.
+		cw := o.Transfer.ConnWindow
+		if cw <= 0 {
+			cw = ops.DefaultConnWindow
+		}
+		o.CreditTarget = uint32(max(512, cw/(64<<10)+256))
+	}
 	conn := engine.New(nc, engine.Config{Logger: o.Logger, CreditTarget: o.CreditTarget})
-	c := &Client{conn: conn, host: host, opts: o, closed: make(chan struct{})}
+	c := &Client{conn: conn, host: host, opts: o, budget: ops.NewBudget(o.Transfer), closed: make(chan struct{})}
 	c.trees.init(c)
 	if err := c.handshake(ctx); err != nil {
 		conn.Close()

@@ -455,3 +455,51 @@ func TestConcurrentOperations(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentTransfersShareTheWindow: 16 downloads and 16 uploads of
+// 4 MiB at once on one connection with a connection window smaller than
+// their sum: all complete with the right bytes.
+func TestConcurrentTransfersShareTheWindow(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	data := make([]byte, 4<<20)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	for i := 0; i < 16; i++ {
+		os.WriteFile(filepath.Join(srv.ShareDir, fmt.Sprintf("src-%d", i)), data, 0o644)
+	}
+	c := dial(t, srv, gosmb.Options{Transfer: opsOptions(256<<10, 2<<20, 3<<20)})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for i := 0; i < 16; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			var b bytes.Buffer
+			_, err := c.RetrieveFile(ctx, srv.Share, fmt.Sprintf("src-%d", i), &b).Wait(ctx)
+			if err == nil && !bytes.Equal(b.Bytes(), data) {
+				err = fmt.Errorf("download %d: wrong bytes", i)
+			}
+			errs <- err
+		}()
+		go func() {
+			defer wg.Done()
+			_, err := c.StoreFile(ctx, srv.Share, fmt.Sprintf("dst-%d", i), bytes.NewReader(data)).Wait(ctx)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 16; i++ {
+		if got := readLocal(t, srv.ShareDir, fmt.Sprintf("dst-%d", i)); !bytes.Equal(got, data) {
+			t.Fatalf("upload %d: wrong bytes on disk", i)
+		}
+	}
+}

@@ -39,7 +39,7 @@ func (tc *treeCache) get(ctx context.Context, share string) (*ops.Share, error) 
 		if err != nil {
 			return nil, err
 		}
-		s := ops.NewShare(t, tc.c.opts.Transfer)
+		s := ops.NewShare(t, tc.c.opts.Transfer, tc.c.budget)
 		tc.mu.Lock()
 		tc.trees[key] = s
 		tc.mu.Unlock()

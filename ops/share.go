@@ -1,7 +1,10 @@
 package ops
 
 import (
+	"context"
 	"strings"
+
+	"golang.org/x/sync/semaphore"
 
 	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/proto/ntstatus"
@@ -17,17 +20,64 @@ type Options struct {
 	// Window is the number of bytes a single transfer keeps in flight;
 	// 0 means 16 MiB.
 	Window int
+	// ConnWindow is the number of bytes all transfers on one connection
+	// keep in flight together; 0 means 64 MiB. It bounds memory whatever
+	// the number of concurrent transfers, and is shared first come first
+	// served, so a huge file does not starve small ones.
+	ConnWindow int
 }
+
+// DefaultConnWindow is the ConnWindow used when Options leaves it 0.
+const DefaultConnWindow = 64 << 20
+
+// Budget is the connection-wide allowance of bytes in flight.
+type Budget struct {
+	sem  *semaphore.Weighted
+	size int64
+}
+
+// NewBudget returns a Budget of opts.ConnWindow bytes.
+func NewBudget(opts Options) *Budget {
+	n := int64(opts.ConnWindow)
+	if n <= 0 {
+		n = DefaultConnWindow
+	}
+	return &Budget{sem: semaphore.NewWeighted(n), size: n}
+}
+
+// clamp keeps one request's weight within the whole budget.
+func (b *Budget) clamp(n int) int64 { return min(int64(n), b.size) }
+
+// acquire takes n bytes. With nothing of its own in flight a transfer waits
+// its turn; with requests in flight it only takes what is free right now
+// (and otherwise goes to collect a reply), so it can never wait on itself.
+func (b *Budget) acquire(ctx context.Context, n int, haveInFlight bool) (bool, error) {
+	w := b.clamp(n)
+	if haveInFlight {
+		return b.sem.TryAcquire(w), nil
+	}
+	if err := b.sem.Acquire(ctx, w); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+func (b *Budget) release(n int) { b.sem.Release(b.clamp(n)) }
 
 // Share runs file operations on one connected share.
 type Share struct {
-	Tree *engine.Tree
-	opts Options
+	Tree   *engine.Tree
+	opts   Options
+	budget *Budget
 }
 
-// NewShare wraps a connected tree.
-func NewShare(t *engine.Tree, opts Options) *Share {
-	return &Share{Tree: t, opts: opts}
+// NewShare wraps a connected tree. budget is shared by every share of a
+// connection; nil gives the share its own.
+func NewShare(t *engine.Tree, opts Options, budget *Budget) *Share {
+	if budget == nil {
+		budget = NewBudget(opts)
+	}
+	return &Share{Tree: t, opts: opts, budget: budget}
 }
 
 // Name returns the tree's \\server\share path.
@@ -46,8 +96,8 @@ func (s *Share) chunkSizes() (read, write int) {
 	if n.Dialect == smb2.Dialect202 || n.Capabilities&smb2.CapLargeMTU == 0 {
 		read, write = min(want, 64<<10), min(want, 64<<10)
 	}
-	read = min(read, int(n.MaxReadSize))
-	write = min(write, int(n.MaxWriteSize))
+	read = min(read, int(n.MaxReadSize), int(s.budget.size))
+	write = min(write, int(n.MaxWriteSize), int(s.budget.size))
 	return max(read, 1), max(write, 1)
 }
 

@@ -72,11 +72,24 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 	next := off
 	queue := make([]inflight, 0, slots)
 	var written int64
+	budget := f.share.budget
+	defer func() {
+		for _, q := range queue {
+			budget.release(q.n) // cancelled by the deferred cancel
+		}
+	}()
 	for {
 		for len(queue) < slots && (next < limit || toEOF && len(queue) == 0) {
 			n := chunk
 			if next < limit {
 				n = int(min(int64(chunk), limit-next))
+			}
+			ok, err := budget.acquire(ctx, n, len(queue) > 0)
+			if err != nil {
+				return written, err
+			}
+			if !ok {
+				break // the connection is busy: collect a reply first
 			}
 			queue = append(queue, inflight{off: next, n: n, f: f.sendRead(ctx, next, n)})
 			next += int64(n)
@@ -87,6 +100,7 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 		head := queue[0]
 		queue = queue[1:]
 		resp, err := head.f.Wait(ctx)
+		budget.release(head.n)
 		if err != nil {
 			return written, err
 		}
@@ -190,11 +204,18 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 	var done int64
 	next := off
 	srcEOF := false
+	budget := f.share.budget
+	defer func() {
+		for _, q := range queue {
+			budget.release(q.n)
+		}
+	}()
 
 	retire := func() error {
 		head := queue[0]
 		queue = queue[1:]
 		resp, err := head.f.Wait(ctx)
+		budget.release(head.n)
 		if err != nil {
 			return err
 		}
@@ -210,6 +231,16 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 	}
 	for !srcEOF || len(queue) > 0 {
 		if !srcEOF && len(queue) < slots {
+			ok, err := budget.acquire(ctx, chunk, len(queue) > 0)
+			if err != nil {
+				return done, err
+			}
+			if !ok {
+				if err := retire(); err != nil {
+					return done, err
+				}
+				continue
+			}
 			var buf []byte
 			if n := len(free); n > 0 {
 				buf, free = free[n-1], free[:n-1]
@@ -220,12 +251,15 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 				srcEOF = true
 			} else if err != nil {
+				budget.release(chunk)
 				return done, err
 			}
 			if n > 0 {
+				budget.release(chunk - n) // keep only what this WRITE carries
 				queue = append(queue, inflight{off: next, n: n, buf: buf, f: f.sendWrite(ctx, next, buf[:n])})
 				next += int64(n)
 			} else {
+				budget.release(chunk)
 				free = append(free, buf)
 			}
 			continue
