@@ -136,8 +136,11 @@ func (s *sizeFlag) Set(v string) error {
 // parseSize parses "65536", "64K", "64KiB", "1M", "1mb", "2G".
 func parseSize(s string) (int64, error) {
 	t := strings.TrimSpace(s)
-	num := strings.TrimRightFunc(t, func(r rune) bool { return r < '0' || r > '9' })
-	suffix := strings.ToUpper(t[len(num):])
+	i := 0
+	for i < len(t) && '0' <= t[i] && t[i] <= '9' {
+		i++
+	}
+	num, suffix := t[:i], strings.ToUpper(t[i:])
 	if num == "" {
 		return 0, fmt.Errorf("invalid size %q", s)
 	}

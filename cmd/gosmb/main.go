@@ -211,7 +211,7 @@ type env struct {
 func (e *env) printErr(err error) {
 	msg := errText(err)
 	if errors.Is(err, context.DeadlineExceeded) && e.g.timeout > 0 {
-		msg += fmt.Sprintf(" (--timeout %v)", e.g.timeout)
+		msg += fmt.Sprintf(" (--timeout %v exceeded)", e.g.timeout)
 	}
 	for _, line := range strings.Split(msg, "\n") {
 		fmt.Fprintf(e.stderr, "gosmb: %s: %s\n", e.cmd, line)

@@ -40,7 +40,7 @@ func init() {
 			setFlags: func(fs *flag.FlagSet, o *cmdOpts) {
 				fs.BoolVar(&o.recursive, "r", false, "copy a directory and everything in it (like cp -r)")
 				fs.Var(&o.offset, "offset", "write from byte `N` of the remote file, keeping the rest (one file only)")
-				fs.BoolVar(&o.truncate, "truncate", false, "with --offset, cut the remote file at --offset first")
+				fs.BoolVar(&o.truncate, "truncate", false, "with --offset, empty the remote file before writing (bytes before --offset then read as zeros)")
 			},
 			run: runPut,
 		},
