@@ -792,6 +792,11 @@ func TestConnectionFlags(t *testing.T) {
 			t.Errorf("%q get: %q", flags, got)
 		}
 	}
+	// A NetBIOS session first, with the called name from the URL.
+	nb := "smb://" + srv.User + ":" + srv.Password + "@*SMBSERVER," + srv.Addr + "/" + srv.Share + "/" + ws + "/f.txt"
+	if got := ok(t, "get", nb, "-"); got != "content" {
+		t.Errorf("get via NetBIOS session: %q", got)
+	}
 	fails(t, 1, []string{"--encrypt", "--max-dialect", "2.1", "stat", u}, "gosmb: stat: ", "encrypt")
 	// Samba's default refuses NTLMv1.
 	fails(t, 1, []string{"--ntlmv1", "stat", u}, "gosmb: stat: ", "STATUS_LOGON_FAILURE")
