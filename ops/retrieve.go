@@ -1,59 +1,178 @@
 package ops
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 
+	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/proto/smb2"
 )
+
+var retrieveOpen = OpenOptions{
+	Access:      smb2.FileReadData | smb2.FileReadAttributes | smb2.Synchronize,
+	Disposition: smb2.FileOpen,
+	Options:     smb2.FileNonDirectoryFile,
+}
 
 // Retrieve copies the file at path to w, like pysmb's
 // retrieveFileFromOffset: from offset, at most maxLength bytes (maxLength
 // < 0: to the end; 0: open and close only). It returns the file's
 // attributes and the number of bytes written to w.
+//
+// The open and the first READ travel as one compound request, so a small
+// file costs two round trips (that one and CLOSE); a larger one continues
+// with a window of READs.
 func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, maxLength int64, progress func(int64)) (smb2.FileAttributes, int64, error) {
-	f, err := s.Open(ctx, path, OpenOptions{
-		Access:      smb2.FileReadData | smb2.FileReadAttributes | smb2.Synchronize,
-		Disposition: smb2.FileOpen,
-		Options:     smb2.FileNonDirectoryFile,
-	})
+	if offset < 0 {
+		return 0, 0, fmt.Errorf("gosmb: retrieve %s: negative offset %d", path, offset)
+	}
+	name := CleanPath(path)
+	if maxLength == 0 {
+		f, _, err := s.openDo(ctx, "open", name, retrieveOpen)
+		if err != nil {
+			return 0, 0, err
+		}
+		return f.Attributes, 0, nil
+	}
+	chunk, _ := s.chunkSizes()
+	first := chunk
+	if maxLength > 0 && maxLength < int64(first) {
+		first = int(maxLength)
+	}
+	if _, err := s.budget.acquire(ctx, first, false); err != nil {
+		return 0, 0, err
+	}
+	cbody, err := s.createRequest(name, retrieveOpen).Append(nil)
+	if err != nil {
+		s.budget.release(first)
+		return 0, 0, err
+	}
+	rbody, _ := (&smb2.ReadRequest{Length: uint32(first), Offset: uint64(offset), FileID: smb2.FileIDAny, Padding: smb2.ReadResponseDataOffset}).Append(nil)
+	futs := s.Tree.SendCompound(ctx,
+		s.Tree.Request(smb2.CommandCreate, cbody, 0),
+		s.Tree.Request(smb2.CommandRead, rbody, engine.CreditCharge(first)))
+	cresp, cerr := futs[0].Wait(ctx)
+	rresp, rerr := futs[1].Wait(ctx)
+	s.budget.release(first)
+	if cerr != nil {
+		return 0, 0, cerr
+	}
+	f, err := s.openResult(name, cresp)
 	if err != nil {
 		return 0, 0, err
 	}
-	n, err := f.ReadTo(ctx, w, offset, maxLength, progress)
-	cerr := f.Close(ctx)
+	n, done, err := f.consumeFirst(rresp, rerr, w, first)
+	if err == nil && !done && (maxLength < 0 || n < maxLength) {
+		rest := int64(-1)
+		if maxLength > 0 {
+			rest = maxLength - n
+		}
+		var prog func(int64)
+		if progress != nil {
+			prog = func(k int64) { progress(n + k) }
+		}
+		var m int64
+		m, err = f.ReadTo(ctx, w, offset+n, rest, prog)
+		n += m
+	} else if err == nil && progress != nil && n > 0 {
+		progress(n)
+	}
+	cerr = f.Close(ctx)
 	if err != nil {
 		return f.Attributes, n, err
 	}
 	return f.Attributes, n, cerr
 }
 
+// consumeFirst writes the compound READ's data to w; done reports the end
+// of the file (or of what was asked).
+func (f *File) consumeFirst(resp *engine.Response, err error, w io.Writer, asked int) (int64, bool, error) {
+	if err != nil {
+		return 0, false, err
+	}
+	defer resp.Release()
+	data, eof, err := f.readReply(resp)
+	if err != nil {
+		return 0, false, err
+	}
+	if len(data) > asked {
+		return 0, false, protoErr(fmt.Sprintf("READ returned %d bytes for %d asked", len(data), asked), nil)
+	}
+	m, err := w.Write(data)
+	if err == nil && m != len(data) {
+		err = io.ErrShortWrite
+	}
+	return int64(m), eof || len(data) < asked, err
+}
+
+var storeAccess = smb2.FileWriteData | smb2.FileAppendData | smb2.FileReadAttributes | smb2.FileWriteAttributes | smb2.Synchronize
+
 // Store copies r to the file at path, like pysmb's storeFileFromOffset:
 // writing starts at offset; with truncate the file is emptied first (and
 // created when missing either way). It returns the offset after the last
 // byte written. Any failure, including the final CLOSE, is an error.
+//
+// A source that fits in one WRITE goes out as one compound request
+// (CREATE + WRITE + CLOSE): one round trip. A larger one sends its first
+// chunk with the CREATE and the rest through a window of WRITEs.
 func (s *Share) Store(ctx context.Context, path string, r io.Reader, offset int64, truncate bool, progress func(int64)) (int64, error) {
+	if offset < 0 {
+		return offset, fmt.Errorf("gosmb: store %s: negative offset %d", path, offset)
+	}
 	disp := smb2.FileOpenIf
 	if truncate {
 		disp = smb2.FileOverwriteIf
 	}
-	f, err := s.Open(ctx, path, OpenOptions{
-		Access:      smb2.FileWriteData | smb2.FileAppendData | smb2.FileReadAttributes | smb2.FileWriteAttributes | smb2.Synchronize,
-		Disposition: disp,
-		Options:     smb2.FileNonDirectoryFile,
-		Attributes:  smb2.FileAttributeArchive,
-	})
-	if err != nil {
+	o := OpenOptions{Access: storeAccess, Disposition: disp, Options: smb2.FileNonDirectoryFile, Attributes: smb2.FileAttributeArchive}
+	name := CleanPath(path)
+	_, chunk := s.chunkSizes()
+	// Read one byte more than a chunk to learn whether the source ends
+	// within the first WRITE.
+	head := make([]byte, chunk+1)
+	n, err := io.ReadFull(r, head)
+	small := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	if err != nil && !small {
 		return offset, err
 	}
-	n, err := f.WriteFrom(ctx, r, offset, progress)
+	head = head[:n]
+	if small {
+		if _, err := s.budget.acquire(ctx, len(head), false); err != nil {
+			return offset, err
+		}
+		defer s.budget.release(len(head))
+		steps := []step{}
+		if len(head) > 0 {
+			wbody, _ := (&smb2.WriteRequest{Offset: uint64(offset), FileID: smb2.FileIDAny, Data: head}).Append(nil)
+			steps = append(steps, step{cmd: smb2.CommandWrite, body: wbody, charge: engine.CreditCharge(len(head))})
+		}
+		f, rs, err := s.openDo(ctx, "store", name, o, steps...)
+		if err != nil {
+			return offset, err
+		}
+		if len(rs) > 0 {
+			if err := f.writeReply(rs[0], len(head)); err != nil {
+				return offset, err
+			}
+		}
+		if progress != nil && len(head) > 0 {
+			progress(int64(len(head)))
+		}
+		return offset + int64(len(head)), nil
+	}
+	f, err := s.Open(ctx, name, o)
+	if err != nil {
+		return offset, retag(err, "store")
+	}
+	w, err := f.WriteFrom(ctx, io.MultiReader(bytes.NewReader(head), r), offset, progress)
 	cerr := f.Close(ctx)
 	if err != nil {
-		return offset + n, err
+		return offset + w, err
 	}
 	if cerr != nil {
-		return offset + n, errors.Join(errors.New("gosmb: upload may be incomplete: closing failed"), cerr)
+		return offset + w, errors.Join(errors.New("gosmb: upload may be incomplete: closing failed"), cerr)
 	}
-	return offset + n, nil
+	return offset + w, nil
 }
