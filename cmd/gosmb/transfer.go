@@ -137,9 +137,7 @@ func runGet(e *env, o *cmdOpts, args []string) error {
 	case len(args) == 1:
 		srcs = args
 	case isURL(args[len(args)-1]):
-		if len(args) > 1 {
-			return usagef("the last argument must be a local file or directory (or - for stdout)")
-		}
+		return usagef("the last argument must be a local file or directory (or - for stdout)")
 	default:
 		srcs, dst = args[:len(args)-1], args[len(args)-1]
 	}
@@ -186,6 +184,10 @@ func runGet(e *env, o *cmdOpts, args []string) error {
 // dst: a file name, a directory, "-" for stdout or "" for the current
 // directory.
 func (e *env) getFiles(us []*gosmb.URL, dst string, offset, length int64, p *progress, s *summary) error {
+	if p != nil {
+		// Sizes for the progress line, asked alongside the transfers.
+		defer e.expectSizes(us, offset, length, p)()
+	}
 	if dst == "-" {
 		u := us[0]
 		c, err := e.client(u)
@@ -243,6 +245,34 @@ func (e *env) getFiles(us []*gosmb.URL, dst string, offset, length int64, p *pro
 	return errors.Join(errs...)
 }
 
+// expectSizes asks for the size of every URL at once and tells p how
+// many bytes to expect as the answers come in. The returned function
+// waits for the answers.
+func (e *env) expectSizes(us []*gosmb.URL, offset, length int64, p *progress) func() {
+	var wg sync.WaitGroup
+	for _, u := range us {
+		c, err := e.client(u)
+		if err != nil {
+			continue // the transfer reports it
+		}
+		f := c.GetAttributes(e.ctx, u.Share, remotePath(u))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, err := wait(e.ctx, f)
+			if err != nil || st.IsDirectory() {
+				return
+			}
+			n := max(st.Size-offset, 0)
+			if length >= 0 {
+				n = min(n, length)
+			}
+			p.expect(n)
+		}()
+	}
+	return wg.Wait
+}
+
 // safeName rejects a directory entry name that would escape the local
 // directory it is written to.
 func safeName(name string) error {
@@ -286,7 +316,6 @@ func getRecursive(e *env, o *cmdOpts, args []string) error {
 		if !st.IsDirectory() {
 			s := newSummary()
 			p := e.startProgress()
-			p.expect(st.Size)
 			err := e.getFiles([]*gosmb.URL{u}, dstArg, 0, -1, p, s)
 			p.finish()
 			if err != nil {
