@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -62,4 +63,73 @@ func BenchmarkTransfer(b *testing.B) {
 			})
 		})
 	}
+}
+
+// BenchmarkSmallFiles: 1,000 files of 16 KiB uploaded, listed and
+// downloaded, 64 at a time on one connection (scenario c), and 5,000
+// GetAttributes, 64 in flight (scenario d).
+func BenchmarkSmallFiles(b *testing.B) {
+	srv := sambatest.Start(b, sambatest.Config{ShareOnTmpfs: true})
+	c := dial(b, srv, gosmb.Options{})
+	ctx := context.Background()
+	const n, size, par = 1000, 16 << 10, 64
+	data := make([]byte, size)
+	rand.Read(data)
+	c.CreateDirectory(ctx, srv.Share, "small").Wait(ctx)
+	run := func(b *testing.B, count int, fn func(i int) error) {
+		sem := make(chan struct{}, par)
+		errc := make(chan error, count)
+		for i := 0; i < count; i++ {
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem }()
+				errc <- fn(i)
+			}()
+		}
+		for i := 0; i < count; i++ {
+			if err := <-errc; err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	name := func(i int) string { return fmt.Sprintf("small/f%04d.bin", i) }
+	b.Run("upload", func(b *testing.B) {
+		b.SetBytes(n * size)
+		for it := 0; it < b.N; it++ {
+			run(b, n, func(i int) error {
+				_, err := c.StoreFile(ctx, srv.Share, name(i), bytes.NewReader(data)).Wait(ctx)
+				return err
+			})
+		}
+	})
+	b.Run("list", func(b *testing.B) {
+		for it := 0; it < b.N; it++ {
+			fs, err := c.ListPath(ctx, srv.Share, "small", 0, "*").Wait(ctx)
+			if err != nil || len(fs) != n+2 {
+				b.Fatal(len(fs), err)
+			}
+		}
+	})
+	b.Run("download", func(b *testing.B) {
+		b.SetBytes(n * size)
+		for it := 0; it < b.N; it++ {
+			run(b, n, func(i int) error {
+				res, err := c.RetrieveFile(ctx, srv.Share, name(i), io.Discard).Wait(ctx)
+				if err == nil && res.Bytes != size {
+					err = fmt.Errorf("got %d bytes", res.Bytes)
+				}
+				return err
+			})
+		}
+	})
+	b.Run("getattributes", func(b *testing.B) {
+		const stats = 5000
+		for it := 0; it < b.N; it++ {
+			run(b, stats, func(i int) error {
+				_, err := c.GetAttributes(ctx, srv.Share, name(i%n)).Wait(ctx)
+				return err
+			})
+		}
+		b.ReportMetric(float64(stats*b.N)/b.Elapsed().Seconds(), "stats/s")
+	})
 }
