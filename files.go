@@ -30,7 +30,7 @@ const (
 // own goroutine and returns its Future.
 func onShare[T any](c *Client, ctx context.Context, share string, fn func(*ops.Share) (T, error)) *future.Future[T] {
 	return future.Go(func() (T, error) {
-		s, err := c.trees.get(ctx, share)
+		s, err := c.pick().trees.get(ctx, share)
 		if err != nil {
 			var zero T
 			return zero, err

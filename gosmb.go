@@ -19,9 +19,11 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/gosmb/gosmb/auth"
 	"github.com/gosmb/gosmb/engine"
@@ -81,6 +83,13 @@ type Options struct {
 	// Encrypt asks for encryption of the whole session (SMB 3.x).
 	Encrypt bool
 
+	// Connections is the number of TCP connections (each with its own
+	// session) the Client opens; 0 means 1. Operations go to the one with
+	// the fewest requests outstanding, so many concurrent operations
+	// spread over several server processes. One transfer stays on one
+	// connection.
+	Connections int
+
 	// NetBIOSName, when set, makes Dial open a NetBIOS session (port 139
 	// style) with this called name ("*SMBSERVER" is accepted by Samba)
 	// before speaking SMB.
@@ -102,13 +111,20 @@ type Options struct {
 // Client is a connection to one SMB server with one authenticated session.
 // It is safe for concurrent use; every method returns at once with a Future.
 type Client struct {
-	conn   *engine.Conn
-	sess   *engine.Session
 	host   string
 	opts   Options
-	trees  treeCache
-	budget *ops.Budget // bytes in flight across all transfers
+	links  []*link // one per TCP connection; links[0] is the primary
 	closed chan struct{}
+}
+
+// link is one TCP connection of a Client with its session, its connected
+// shares and its window of bytes in flight.
+type link struct {
+	c      *Client
+	conn   *engine.Conn
+	sess   *engine.Session
+	trees  treeCache
+	budget *ops.Budget
 }
 
 // Dial connects to addr (host or host:port; port 445 by default),
@@ -138,31 +154,43 @@ func DialAsync(ctx context.Context, addr string, opts *Options) *future.Future[*
 			var d net.Dialer
 			dial = d.DialContext
 		}
-		nc, err := dial(ctx, "tcp", net.JoinHostPort(host, port))
-		if err != nil {
-			return nil, err
-		}
-		if o.NetBIOSName != "" {
-			if err := netbios.SessionRequest(ctx, nc, o.NetBIOSName, o.Workstation); err != nil {
-				nc.Close()
+		open := func(ctx context.Context) (net.Conn, error) {
+			nc, err := dial(ctx, "tcp", net.JoinHostPort(host, port))
+			if err != nil {
 				return nil, err
 			}
+			if o.NetBIOSName != "" {
+				if err := netbios.SessionRequest(ctx, nc, o.NetBIOSName, o.Workstation); err != nil {
+					nc.Close()
+					return nil, err
+				}
+			}
+			return nc, nil
 		}
-		return newClient(ctx, nc, host, o)
+		return newClient(ctx, host, o, open)
 	})
 }
 
 // NewClient runs the SMB handshake over a connection the caller opened
 // (a custom dialer, a proxy, net.Pipe in tests). The Client owns nc.
+// With such a connection Options.Connections is ignored: there is one.
 func NewClient(ctx context.Context, nc net.Conn, serverName string, opts *Options) (*Client, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
 	}
-	return newClient(ctx, nc, serverName, o)
+	o.Connections = 1
+	used := false
+	return newClient(ctx, serverName, o, func(context.Context) (net.Conn, error) {
+		if used {
+			return nil, errors.New("gosmb: NewClient has a single connection")
+		}
+		used = true
+		return nc, nil
+	})
 }
 
-func newClient(ctx context.Context, nc net.Conn, host string, o Options) (*Client, error) {
+func newClient(ctx context.Context, host string, o Options, open func(context.Context) (net.Conn, error)) (*Client, error) {
 	if o.CreditTarget == 0 {
 		// Enough credits for the whole connection window in 64 KiB units,
 		// plus room for metadata requests.
@@ -172,18 +200,53 @@ func newClient(ctx context.Context, nc net.Conn, host string, o Options) (*Clien
 		}
 		o.CreditTarget = uint32(max(512, cw/(64<<10)+256))
 	}
-	conn := engine.New(nc, engine.Config{Logger: o.Logger, CreditTarget: o.CreditTarget})
-	c := &Client{conn: conn, host: host, opts: o, budget: ops.NewBudget(o.Transfer), closed: make(chan struct{})}
-	c.trees.init(c)
-	if err := c.handshake(ctx); err != nil {
-		conn.Close()
+	n := max(o.Connections, 1)
+	c := &Client{host: host, opts: o, links: make([]*link, n), closed: make(chan struct{})}
+	var g errgroup.Group
+	for i := range c.links {
+		g.Go(func() error {
+			nc, err := open(ctx)
+			if err != nil {
+				return err
+			}
+			l := &link{c: c, conn: engine.New(nc, engine.Config{Logger: o.Logger, CreditTarget: o.CreditTarget}), budget: ops.NewBudget(o.Transfer)}
+			l.trees.init(l)
+			c.links[i] = l
+			if err := l.handshake(ctx); err != nil {
+				l.conn.Close()
+				return err
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		for _, l := range c.links {
+			if l != nil {
+				l.conn.Close()
+			}
+		}
 		return nil, err
 	}
 	return c, nil
 }
 
-func (c *Client) handshake(ctx context.Context) error {
-	o := &c.opts
+// pick returns the connection with the fewest requests outstanding.
+func (c *Client) pick() *link {
+	best := c.links[0]
+	if len(c.links) == 1 {
+		return best
+	}
+	bestN := best.conn.Pending()
+	for _, l := range c.links[1:] {
+		if n := l.conn.Pending(); n < bestN {
+			best, bestN = l, n
+		}
+	}
+	return best
+}
+
+func (c *link) handshake(ctx context.Context) error {
+	o := &c.c.opts
 	dialects, err := dialectRange(o.MinDialect, o.MaxDialect)
 	if err != nil {
 		return err
@@ -191,7 +254,7 @@ func (c *Client) handshake(ctx context.Context) error {
 	n, err := c.conn.Negotiate(ctx, engine.NegotiateOptions{
 		Dialects:       dialects,
 		RequireSigning: o.Signing == SignRequired,
-		ServerName:     c.host,
+		ServerName:     c.c.host,
 	})
 	if err != nil {
 		return err
@@ -257,17 +320,18 @@ func ParseDialect(s string) (Dialect, error) {
 }
 
 // Dialect returns the negotiated dialect.
-func (c *Client) Dialect() Dialect { return c.conn.Negotiated().Dialect }
+func (c *Client) Dialect() Dialect { return c.links[0].conn.Negotiated().Dialect }
 
 // Negotiated returns what NEGOTIATE settled: dialect, sizes, cipher.
-func (c *Client) Negotiated() engine.Negotiated { return *c.conn.Negotiated() }
+func (c *Client) Negotiated() engine.Negotiated { return *c.links[0].conn.Negotiated() }
 
-// Session returns the engine session (signing and encryption state).
-func (c *Client) Session() *engine.Session { return c.sess }
+// Session returns the engine session (signing and encryption state) of
+// the primary connection.
+func (c *Client) Session() *engine.Session { return c.links[0].sess }
 
 // Echo sends SMB2 ECHO. The Future resolves when the server answers.
 func (c *Client) Echo(ctx context.Context) *future.Future[struct{}] {
-	f := c.sess.Echo(ctx)
+	f := c.pick().sess.Echo(ctx)
 	return future.Then(f, func(r *engine.Response) (struct{}, error) {
 		if st := r.Status(); !st.IsSuccess() {
 			return struct{}{}, &StatusError{Op: "echo", Status: st}
@@ -286,18 +350,29 @@ func (c *Client) Close() error {
 	default:
 		close(c.closed)
 	}
-	if c.conn.Err() == nil && c.sess != nil {
-		d := c.opts.LogoffTimeout
+	var wg sync.WaitGroup
+	for _, l := range c.links {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.close()
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// close logs the link's session off (bounded by LogoffTimeout) and closes
+// its connection.
+func (l *link) close() {
+	if l.conn.Err() == nil && l.sess != nil {
+		d := l.c.opts.LogoffTimeout
 		if d <= 0 {
 			d = 2 * time.Second
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), d)
-		err := c.sess.Logoff(ctx)
+		l.sess.Logoff(ctx)
 		cancel()
-		if err != nil && !errors.Is(err, net.ErrClosed) {
-			c.conn.Close()
-			return nil
-		}
 	}
-	return c.conn.Close()
+	l.conn.Close()
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -501,5 +502,55 @@ func TestConcurrentTransfersShareTheWindow(t *testing.T) {
 		if got := readLocal(t, srv.ShareDir, fmt.Sprintf("dst-%d", i)); !bytes.Equal(got, data) {
 			t.Fatalf("upload %d: wrong bytes on disk", i)
 		}
+	}
+}
+
+// TestConnectionPool: Options.Connections opens that many connections
+// (each authenticated) and concurrent operations all succeed across them.
+func TestConnectionPool(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	var mu sync.Mutex
+	dials := 0
+	opts := gosmb.Options{Connections: 4, Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		mu.Lock()
+		dials++
+		mu.Unlock()
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}
+	c := dial(t, srv, opts)
+	if dials != 4 {
+		t.Fatalf("%d connections dialled, want 4", dials)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for i := 0; i < 100; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := fmt.Sprintf("pool-%d.txt", i)
+			data := []byte(strings.Repeat(name, 50))
+			_, err := c.StoreFile(ctx, srv.Share, name, bytes.NewReader(data)).Wait(ctx)
+			if err == nil {
+				var b bytes.Buffer
+				_, err = c.RetrieveFile(ctx, srv.Share, name, &b).Wait(ctx)
+				if err == nil && !bytes.Equal(b.Bytes(), data) {
+					err = fmt.Errorf("%s: wrong bytes", name)
+				}
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

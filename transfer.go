@@ -47,7 +47,7 @@ func (c *Client) RetrieveFile(ctx context.Context, share, path string, w io.Writ
 func (c *Client) RetrieveFileFromOffset(ctx context.Context, share, path string, w io.Writer, offset, maxLength int64, opts ...CallOption) *future.Future[FileTransfer] {
 	o := applyOptions(opts)
 	return future.Go(func() (FileTransfer, error) {
-		s, err := c.trees.get(ctx, share)
+		s, err := c.pick().trees.get(ctx, share)
 		if err != nil {
 			return FileTransfer{}, err
 		}
@@ -68,7 +68,7 @@ func (c *Client) StoreFile(ctx context.Context, share, path string, r io.Reader,
 func (c *Client) StoreFileFromOffset(ctx context.Context, share, path string, r io.Reader, offset int64, truncate bool, opts ...CallOption) *future.Future[int64] {
 	o := applyOptions(opts)
 	return future.Go(func() (int64, error) {
-		s, err := c.trees.get(ctx, share)
+		s, err := c.pick().trees.get(ctx, share)
 		if err != nil {
 			return offset, err
 		}

@@ -14,14 +14,14 @@ import (
 // treeCache keeps one tree connection per share; concurrent first uses of a
 // share share one TREE_CONNECT.
 type treeCache struct {
-	c     *Client
+	l     *link
 	group singleflight.Group
 	mu    sync.Mutex // guards trees
 	trees map[string]*ops.Share
 }
 
-func (tc *treeCache) init(c *Client) {
-	tc.c = c
+func (tc *treeCache) init(l *link) {
+	tc.l = l
 	tc.trees = make(map[string]*ops.Share)
 }
 
@@ -34,12 +34,12 @@ func (tc *treeCache) get(ctx context.Context, share string) (*ops.Share, error) 
 		return t, nil
 	}
 	v, err, _ := tc.group.Do(key, func() (any, error) {
-		path := `\\` + tc.c.host + `\` + share
-		t, err := tc.c.sess.TreeConnect(ctx, path)
+		path := `\\` + tc.l.c.host + `\` + share
+		t, err := tc.l.sess.TreeConnect(ctx, path)
 		if err != nil {
 			return nil, err
 		}
-		s := ops.NewShare(t, tc.c.opts.Transfer, tc.c.budget)
+		s := ops.NewShare(t, tc.l.c.opts.Transfer, tc.l.budget)
 		tc.mu.Lock()
 		tc.trees[key] = s
 		tc.mu.Unlock()
@@ -65,7 +65,7 @@ type Share struct {
 // calling this is only needed to check access up front.
 func (c *Client) ConnectShare(ctx context.Context, share string) *future.Future[Share] {
 	return future.Go(func() (Share, error) {
-		s, err := c.trees.get(ctx, share)
+		s, err := c.pick().trees.get(ctx, share)
 		if err != nil {
 			return Share{}, err
 		}
