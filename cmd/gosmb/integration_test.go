@@ -64,13 +64,17 @@ func smbURL(srv *sambatest.Server, p string) string {
 	return "smb://" + srv.User + ":" + url.PathEscape(srv.Password) + "@" + srv.Addr + "/" + srv.Share + "/" + strings.Join(segs, "/")
 }
 
-// workspace makes a directory of its own for the test in the share and
+// workspace makes an empty directory of its own for the test in the share and
 // returns its name (relative to the share) and local path.
 func workspace(t *testing.T, srv *sambatest.Server) (string, string) {
 	t.Helper()
 	name := regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "_")
 	dir := filepath.Join(srv.ShareDir, name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// Fresh each time: with -count=N the shared server outlives a run.
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return name, dir
