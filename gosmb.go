@@ -104,6 +104,11 @@ type Options struct {
 	// Transfer tunes READ/WRITE sizes and the bytes one transfer keeps
 	// in flight.
 	Transfer ops.Options
+	// KeepAlive is the interval of the ECHO that checks an idle connection
+	// is alive; a server that does not answer within the interval is
+	// taken for dead and every pending operation fails with an error
+	// matching net.ErrClosed. 0 means 60s; a negative value disables it.
+	KeepAlive time.Duration
 	// LogoffTimeout bounds the LOGOFF sent by Close; 0 means 2s.
 	LogoffTimeout time.Duration
 }
@@ -125,6 +130,7 @@ type link struct {
 	sess   *engine.Session
 	trees  treeCache
 	budget *ops.Budget
+	kaDone chan struct{} // closed when the keepalive goroutine returns; nil without one
 }
 
 // Dial connects to addr (host or host:port; port 445 by default),
@@ -227,7 +233,40 @@ func newClient(ctx context.Context, host string, o Options, open func(context.Co
 		}
 		return nil, err
 	}
+	ka := o.KeepAlive
+	if ka == 0 {
+		ka = 60 * time.Second
+	}
+	if ka > 0 {
+		for _, l := range c.links {
+			l.kaDone = make(chan struct{})
+			go l.keepAlive(ka)
+		}
+	}
 	return c, nil
+}
+
+// keepAlive sends an ECHO every interval while the connection lives and
+// aborts the connection when one goes unanswered for an interval.
+func (l *link) keepAlive(interval time.Duration) {
+	defer close(l.kaDone)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	done := l.conn.Context().Done()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(l.conn.Context(), interval)
+		_, err := l.sess.Echo(ctx).Wait(ctx)
+		cancel()
+		if err != nil && l.conn.Err() == nil {
+			l.conn.Abort(fmt.Errorf("keepalive: server did not answer ECHO within %v: %w", interval, err))
+			return
+		}
+	}
 }
 
 // pick returns the connection with the fewest requests outstanding.
@@ -375,4 +414,7 @@ func (l *link) close() {
 		cancel()
 	}
 	l.conn.Close()
+	if l.kaDone != nil {
+		<-l.kaDone
+	}
 }

@@ -27,7 +27,10 @@ type tamperProxy struct {
 	// flip chooses the byte to flip in a frame payload, or -1 to pass it.
 	flip func(payload []byte) int
 	mask byte // bits to flip; 0 means 0x01
-	wg   sync.WaitGroup
+	// frozen stops relaying server frames (without closing anything), as a
+	// hung server or a dead path would.
+	frozen atomic.Bool
+	wg     sync.WaitGroup
 }
 
 func newTamperProxy(t *testing.T, to string, flip func([]byte) int) *tamperProxy {
@@ -71,6 +74,9 @@ func (p *tamperProxy) relay(dst io.Writer, src io.Reader) {
 		payload := make([]byte, n)
 		if _, err := io.ReadFull(src, payload); err != nil {
 			return
+		}
+		for p.frozen.Load() {
+			time.Sleep(5 * time.Millisecond)
 		}
 		if p.armed.Load() {
 			if i := p.flip(payload); i >= 0 && i < len(payload) {
@@ -222,4 +228,36 @@ func TestValidateNegotiateCatchesDowngrade(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKeepAliveDetectsStalledServer: the path to the server goes silent
+// (nothing is closed). The keepalive ECHO goes unanswered, the connection
+// is declared dead and a pending operation fails promptly with an error
+// matching net.ErrClosed, instead of waiting forever.
+func TestKeepAliveDetectsStalledServer(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, KeepAlive: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		px.frozen.Store(false)
+		c.Close()
+	}()
+	if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	px.frozen.Store(true)
+	start := time.Now()
+	_, err = c.ListPath(context.Background(), srv.Share, "/", 0, "*").Wait(ctx)
+	if !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("operation on a stalled connection: %v, want an error matching net.ErrClosed", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("took %v to notice the stall", d)
+	}
+	t.Logf("stall detected after %v: %v", time.Since(start).Round(time.Millisecond), err)
 }

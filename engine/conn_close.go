@@ -52,3 +52,11 @@ func (c *Conn) closeWithError(err error) {
 		cl.resolve.Resolve(nil, err)
 	}
 }
+
+// Abort closes the connection with cause (wrapped in a *ConnError), as a
+// fatal I/O error would: every pending request fails with it. Used by the
+// keepalive when the server stops answering.
+func (c *Conn) Abort(cause error) {
+	c.closeWithError(&ConnError{Err: cause})
+	<-c.readerDone
+}
