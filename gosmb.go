@@ -45,6 +45,10 @@ const (
 	SMB311 = smb2.Dialect311
 )
 
+// TransferOptions tunes READ/WRITE request sizes and the bytes in flight
+// per transfer and per connection (Options.Transfer).
+type TransferOptions = ops.Options
+
 // SigningPolicy says when to sign (pysmb's sign_options).
 type SigningPolicy = engine.SigningPolicy
 
@@ -103,7 +107,7 @@ type Options struct {
 	CreditTarget uint32
 	// Transfer tunes READ/WRITE sizes and the bytes one transfer keeps
 	// in flight.
-	Transfer ops.Options
+	Transfer TransferOptions
 	// KeepAlive is the interval of the ECHO that checks an idle connection
 	// is alive; a server that does not answer within the interval is
 	// taken for dead and every pending operation fails with an error
@@ -150,7 +154,7 @@ func DialAsync(ctx context.Context, addr string, opts *Options) *future.Future[*
 		}
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
-			host, port = addr, "445"
+			host, port = addr, strconv.Itoa(DefaultPort)
 			if o.NetBIOSName != "" {
 				port = "139"
 			}

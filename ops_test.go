@@ -554,3 +554,15 @@ func TestConnectionPool(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestDeleteFilesOnADirectoryName(t *testing.T) {
+	c, srv, _, ctx := opsSetup(t)
+	_, err := c.DeleteFiles(ctx, srv.Share, longFolder, false).Wait(ctx)
+	var se *gosmb.StatusError
+	if !errors.As(err, &se) || se.Status != ntstatus.FileIsADirectory {
+		t.Fatalf("DeleteFiles on a folder name without deleteMatchingFolders: %v, want STATUS_FILE_IS_A_DIRECTORY", err)
+	}
+	if _, err := os.Stat(filepath.Join(srv.ShareDir, longFolder)); err != nil {
+		t.Fatal("the folder was removed")
+	}
+}

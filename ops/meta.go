@@ -164,7 +164,13 @@ func (s *Share) DeleteFiles(ctx context.Context, pattern string, deleteMatchingF
 		return retag(err, "delete")
 	}
 	if len(es) == 0 && !hasWildcard(pat) {
-		return statusErr("delete", join(dir, pat), ntstatus.ObjectNameNotFound)
+		// A plain name that matched nothing: missing, or a directory the
+		// search left out. Say which.
+		st := ntstatus.ObjectNameNotFound
+		if sf, err := s.GetAttributes(ctx, join(dir, pat)); err == nil && sf.IsDirectory() {
+			st = ntstatus.FileIsADirectory
+		}
+		return statusErr("delete", join(dir, pat), st)
 	}
 	var errs []error
 	for _, e := range es {
