@@ -19,6 +19,7 @@ type meta struct {
 	GoVersion          string        `json:"go_version"`
 	Smbclient          string        `json:"smbclient_version"`
 	Kernel             string        `json:"kernel"`
+	Source             string        `json:"source"` // git commit of the working directory, if any
 	CPUs               int           `json:"cpus"`
 	LoadStart          string        `json:"loadavg_start"`
 	LoadEnd            string        `json:"loadavg_end"`
@@ -37,11 +38,27 @@ func newMeta(cfg *config) *meta {
 		LoadStart: loadavg(),
 		Runs:      cfg.runs,
 	}
+	m.Source = sourceVersion()
 	if out, err := exec.Command("uname", "-sr").Output(); err == nil {
 		m.Kernel = strings.TrimSpace(string(out))
 	}
 	m.Command = strings.TrimSpace(m.Command)
 	return m
+}
+
+// sourceVersion names the code measured: the git commit of the current
+// directory, marked when tracked files have uncommitted changes (go run
+// builds those too).
+func sourceVersion() string {
+	out, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		return "unknown (not a git checkout)"
+	}
+	v := "commit " + strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
+		v += " + uncommitted changes"
+	}
+	return v
 }
 
 func (m *meta) finish() {
@@ -176,8 +193,9 @@ func fmtRatio(v float64) string {
 func (b *bench) printMarkdown(w io.Writer) {
 	m := b.meta
 	fmt.Fprintf(w, "Command: `%s`  \n", m.Command)
-	fmt.Fprintf(w, "Date: %s – %s UTC, %s, %s, %s, %d CPUs, load average %s at start, %s at end  \n",
-		m.Start.Format("2006-01-02 15:04"), m.End.Format("15:04"), m.GoVersion, m.Smbclient, m.Kernel, m.CPUs, m.LoadStart, m.LoadEnd)
+	fmt.Fprintf(w, "Code: %s  \n", m.Source)
+	fmt.Fprintf(w, "Date: %s – %s UTC, %s, smbclient %s, %s, %d CPUs, load average %s at start, %s at end  \n",
+		m.Start.Format("2006-01-02 15:04"), m.End.Format("15:04"), m.GoVersion, strings.TrimPrefix(m.Smbclient, "Version "), m.Kernel, m.CPUs, m.LoadStart, m.LoadEnd)
 	fmt.Fprintf(w, "smbclient fixed cost (exec, logon, logoff: `-c pwd`, median of 3) at start: %v; it is measured again for each estimated (~) smbclient sample. Medians of %d runs.\n\n",
 		m.SmbclientFixedCost.Round(time.Millisecond), m.Runs)
 
