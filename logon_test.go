@@ -3,6 +3,8 @@ package gosmb_test
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os/exec"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -113,6 +115,61 @@ func TestDomainAndWorkstation(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pdbedit runs Samba's account tool against the test server's passdb.
+func pdbedit(t *testing.T, srv *sambatest.Server, args ...string) {
+	t.Helper()
+	out, err := exec.Command("pdbedit", append([]string{"-s", srv.ConfPath}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdbedit %v: %v\n%s", args, err, out)
+	}
+}
+
+func TestAccountStateErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		wants []ntstatus.Status
+	}{
+		{"disabled", []string{"-c", "[D]", "-u", "root"}, []ntstatus.Status{ntstatus.AccountDisabled}},
+		{"expired account", []string{"--kickoff-time=1", "-u", "root"}, []ntstatus.Status{ntstatus.AccountExpired}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := sambatest.Start(t, sambatest.Config{})
+			pdbedit(t, srv, tc.args...)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
+			var ae *gosmb.AuthError
+			if !errors.As(err, &ae) {
+				t.Fatalf("Dial: %v, want *AuthError", err)
+			}
+			ok := false
+			for _, w := range tc.wants {
+				ok = ok || ae.Status == w
+			}
+			if !ok {
+				t.Fatalf("status %s, want one of %v", ae.Status, tc.wants)
+			}
+		})
+	}
+}
+
+func TestTreeConnectAccessDenied(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{ExtraShare: []string{"invalid users = root"}})
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := c.ConnectShare(ctx, srv.Share).Wait(ctx)
+	var se *gosmb.StatusError
+	if !errors.As(err, &se) || se.Status != ntstatus.AccessDenied || !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("tree connect to a share the user may not use: %v, want STATUS_ACCESS_DENIED", err)
+	}
+	// Other shares still work on the same session.
+	if _, err := c.ConnectShare(ctx, srv.ROShare).Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
 }
