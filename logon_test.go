@@ -136,10 +136,18 @@ func TestAccountStateErrors(t *testing.T) {
 	}{
 		{"disabled", []string{"-c", "[D]", "-u", "root"}, []ntstatus.Status{ntstatus.AccountDisabled}},
 		{"expired account", []string{"--kickoff-time=1", "-u", "root"}, []ntstatus.Status{ntstatus.AccountExpired}},
+		{"password must change", nil, []ntstatus.Status{ntstatus.PasswordMustChange, ntstatus.PasswordExpired}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := sambatest.Start(t, sambatest.Config{})
-			pdbedit(t, srv, tc.args...)
+			if tc.args != nil {
+				pdbedit(t, srv, tc.args...)
+			} else {
+				out, err := exec.Command("net", "-s", srv.ConfPath, "sam", "set", "pwdmustchangenow", srv.User, "yes").CombinedOutput()
+				if err != nil {
+					t.Fatalf("net sam set pwdmustchangenow: %v\n%s", err, out)
+				}
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			_, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
