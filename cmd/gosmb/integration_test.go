@@ -631,7 +631,7 @@ func TestRm(t *testing.T) {
 	if got := tree(t, dir); len(got) != 8 || got["keep.txt"] == "" || got["x1.log"] != "" {
 		t.Errorf("after rm *.log: %v", got)
 	}
-	fails(t, 1, []string{"rm", smbURL(srv, ws+"/d")}, "gosmb: rm: ", "is a directory")
+	fails(t, 1, []string{"rm", smbURL(srv, ws+"/d")}, "gosmb: rm: ", "STATUS_FILE_IS_A_DIRECTORY")
 	fails(t, 1, []string{"rm", smbURL(srv, ws+"/missing.txt")}, "gosmb: rm: ", "STATUS_OBJECT_NAME_NOT_FOUND")
 	ok(t, "rm", "-r", smbURL(srv, ws+"/d"))
 	// Wildcards with -r take matching folders and files.

@@ -301,21 +301,9 @@ func runRm(e *env, o *cmdOpts, args []string) error {
 	}
 	return each(e, us, func(c *gosmb.Client, u *gosmb.URL) *future.Future[struct{}] {
 		p := remotePath(u)
-		f := c.DeleteFiles(e.ctx, u.Share, p, o.recursive)
-		if o.recursive || hasWildcard(path.Base(p)) {
-			return f
-		}
-		// A plain name that is a directory is "not found" to DeleteFiles
-		// without -r; say what it is instead.
-		return future.Go(func() (struct{}, error) {
-			_, err := wait(e.ctx, f)
-			if errors.Is(err, ntstatus.ObjectNameNotFound) {
-				if st, serr := wait(e.ctx, c.GetAttributes(e.ctx, u.Share, p)); serr == nil && st.IsDirectory() {
-					return struct{}{}, fmt.Errorf("%s is a directory (use rm -r or rmdir)", p)
-				}
-			}
-			return struct{}{}, err
-		})
+		// A plain directory name without -r fails with
+		// STATUS_FILE_IS_A_DIRECTORY.
+		return c.DeleteFiles(e.ctx, u.Share, p, o.recursive)
 	})
 }
 
