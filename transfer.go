@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/gosmb/gosmb/future"
+	"github.com/gosmb/gosmb/ops"
 )
 
 // CallOption adjusts one operation.
@@ -46,11 +47,7 @@ func (c *Client) RetrieveFile(ctx context.Context, share, path string, w io.Writ
 // (maxLength < 0: to the end; 0: only open the file).
 func (c *Client) RetrieveFileFromOffset(ctx context.Context, share, path string, w io.Writer, offset, maxLength int64, opts ...CallOption) *future.Future[FileTransfer] {
 	o := applyOptions(opts)
-	return future.Go(func() (FileTransfer, error) {
-		s, err := c.pick().trees.get(ctx, share)
-		if err != nil {
-			return FileTransfer{}, err
-		}
+	return onShare(c, ctx, share, func(s *ops.Share) (FileTransfer, error) {
 		attrs, n, err := s.Retrieve(ctx, path, w, offset, maxLength, o.progress)
 		return FileTransfer{Attributes: uint32(attrs), Bytes: n}, err
 	})
@@ -67,11 +64,7 @@ func (c *Client) StoreFile(ctx context.Context, share, path string, r io.Reader,
 // resolves with the offset after the last byte written.
 func (c *Client) StoreFileFromOffset(ctx context.Context, share, path string, r io.Reader, offset int64, truncate bool, opts ...CallOption) *future.Future[int64] {
 	o := applyOptions(opts)
-	return future.Go(func() (int64, error) {
-		s, err := c.pick().trees.get(ctx, share)
-		if err != nil {
-			return offset, err
-		}
+	return onShare(c, ctx, share, func(s *ops.Share) (int64, error) {
 		return s.Store(ctx, path, r, offset, truncate, o.progress)
 	})
 }

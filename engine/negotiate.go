@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -58,7 +59,7 @@ type NegotiateOptions struct {
 
 // ErrNoCommonDialect is wrapped when the server picks none of the dialects
 // offered (or answers with one we did not offer).
-var ErrNoCommonDialect = fmt.Errorf("gosmb: no common SMB dialect")
+var ErrNoCommonDialect = errors.New("gosmb: no common SMB dialect")
 
 // Negotiate runs SMB2 NEGOTIATE. It must be the first request on the
 // connection and must not run concurrently with anything else.
