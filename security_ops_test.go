@@ -1,6 +1,7 @@
 package gosmb_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -66,6 +67,20 @@ func TestListSnapshots(t *testing.T) {
 		if !got[i].Equal(times[i]) || got[i].Location() != time.UTC {
 			t.Fatalf("snapshot %d: %v, want %v in UTC", i, got[i], times[i])
 		}
+	}
+	// Read the file as of each snapshot, and as of now.
+	for i, ts := range times {
+		var b bytes.Buffer
+		if _, err := c.RetrieveFile(ctx, srv.Share, "doc.txt", &b, gosmb.WithSnapshot(ts)).Wait(ctx); err != nil {
+			t.Fatalf("retrieve as of %v: %v", ts, err)
+		}
+		if b.String() != string(rune('0'+i)) {
+			t.Fatalf("as of %v: %q, want %q", ts, b.String(), string(rune('0'+i)))
+		}
+	}
+	var now bytes.Buffer
+	if _, err := c.RetrieveFile(ctx, srv.Share, "doc.txt", &now).Wait(ctx); err != nil || now.String() != "now" {
+		t.Fatalf("current version: %q %v", now.String(), err)
 	}
 }
 

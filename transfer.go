@@ -3,6 +3,7 @@ package gosmb
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/ops"
@@ -14,6 +15,13 @@ type CallOption func(*callOptions)
 type callOptions struct {
 	progress func(int64)
 	replace  bool
+	snapshot time.Time
+}
+
+// WithSnapshot makes RetrieveFile read the file as it was in the snapshot
+// taken at t (one of the times ListSnapshots returns).
+func WithSnapshot(t time.Time) CallOption {
+	return func(o *callOptions) { o.snapshot = t }
 }
 
 // WithProgress calls fn after each chunk of a transfer with the bytes
@@ -48,7 +56,7 @@ func (c *Client) RetrieveFile(ctx context.Context, share, path string, w io.Writ
 func (c *Client) RetrieveFileFromOffset(ctx context.Context, share, path string, w io.Writer, offset, maxLength int64, opts ...CallOption) *future.Future[FileTransfer] {
 	o := applyOptions(opts)
 	return onShare(c, ctx, share, func(s *ops.Share) (FileTransfer, error) {
-		attrs, n, err := s.Retrieve(ctx, path, w, offset, maxLength, o.progress)
+		attrs, n, err := s.Retrieve(ctx, path, w, offset, maxLength, o.snapshot, o.progress)
 		return FileTransfer{Attributes: uint32(attrs), Bytes: n}, err
 	})
 }

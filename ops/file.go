@@ -17,6 +17,9 @@ type OpenOptions struct {
 	Options     smb2.CreateOptions
 	Attributes  smb2.FileAttributes
 	ShareAccess smb2.ShareAccess // 0 means read|write|delete
+	// Snapshot, when set, opens the file as it was in the snapshot taken
+	// at that time (SMB2_CREATE_TIMEWARP_TOKEN; see ListSnapshots).
+	Snapshot time.Time
 }
 
 // File is an open handle on a share.
@@ -45,7 +48,7 @@ func (s *Share) createRequest(name string, o OpenOptions) *smb2.CreateRequest {
 	if o.ShareAccess == 0 {
 		o.ShareAccess = smb2.FileShareRead | smb2.FileShareWrite | smb2.FileShareDelete
 	}
-	return &smb2.CreateRequest{
+	req := &smb2.CreateRequest{
 		ImpersonationLevel: smb2.ImpersonationImpersonation,
 		DesiredAccess:      o.Access,
 		FileAttributes:     o.Attributes,
@@ -54,6 +57,13 @@ func (s *Share) createRequest(name string, o OpenOptions) *smb2.CreateRequest {
 		CreateOptions:      o.Options,
 		Name:               name,
 	}
+	if !o.Snapshot.IsZero() {
+		tw := smb2.TimewarpToken{Timestamp: smb2.TimeToFiletime(o.Snapshot)}
+		if cc, err := tw.Context(); err == nil {
+			req.Contexts = append(req.Contexts, cc)
+		}
+	}
+	return req
 }
 
 // Open sends CREATE for path.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/proto/smb2"
@@ -25,11 +26,15 @@ var retrieveOpen = OpenOptions{
 // The open and the first READ travel as one compound request, so a small
 // file costs two round trips (that one and CLOSE); a larger one continues
 // with a window of READs.
-func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, maxLength int64, progress func(int64)) (smb2.FileAttributes, int64, error) {
+//
+// A non-zero snapshot reads the file as it was in that snapshot.
+func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, maxLength int64, snapshot time.Time, progress func(int64)) (smb2.FileAttributes, int64, error) {
 	if offset < 0 {
 		return 0, 0, fmt.Errorf("gosmb: retrieve %s: negative offset %d", path, offset)
 	}
 	name := CleanPath(path)
+	retrieveOpen := retrieveOpen
+	retrieveOpen.Snapshot = snapshot
 	if maxLength == 0 {
 		f, _, err := s.openDo(ctx, "open", name, retrieveOpen)
 		if err != nil {
