@@ -6,15 +6,19 @@ import (
 	"sync/atomic"
 )
 
-// Receive buffers are pooled by power-of-two size class so that large READ
-// responses do not churn the garbage collector. A frame buffer is shared by
+// Receive buffers are pooled by size class, a power of two plus headroom
+// for the headers, so that large READ responses do not churn the garbage
+// collector and a 1 MiB READ does not take a 2 MiB buffer. A frame buffer is shared by
 // the responses of one compound frame and returns to its pool when the
 // last of them is released.
 
 const (
 	minPooledShift = 16 // 64 KiB: smaller frames are left to the GC
 	maxPooledShift = 25 // 32 MiB
+	headroom       = 4096
 )
+
+func classSize(class int) int { return 1<<(class+minPooledShift) + headroom }
 
 var framePools [maxPooledShift - minPooledShift + 1]sync.Pool
 
@@ -29,9 +33,9 @@ type frameBuf struct {
 func getFrame(n int) *frameBuf {
 	class := -1
 	if n >= 1<<minPooledShift/2 {
-		shift := bits.Len(uint(n - 1))
-		if shift < minPooledShift {
-			shift = minPooledShift
+		shift := minPooledShift
+		if n > 1<<minPooledShift+headroom {
+			shift = bits.Len(uint(n - headroom - 1))
 		}
 		if shift <= maxPooledShift {
 			class = shift - minPooledShift
@@ -42,7 +46,7 @@ func getFrame(n int) *frameBuf {
 		if v := framePools[class].Get(); v != nil {
 			fb = v.(*frameBuf)
 		} else {
-			fb = &frameBuf{b: make([]byte, 1<<(class+minPooledShift)), class: class}
+			fb = &frameBuf{b: make([]byte, classSize(class)), class: class}
 		}
 		fb.b = fb.b[:n]
 	} else {

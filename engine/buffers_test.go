@@ -10,15 +10,18 @@ import (
 )
 
 func TestFrameBufferClasses(t *testing.T) {
-	for _, n := range []int{1, 100, 32 << 10, 64 << 10, 64<<10 + 1, 1 << 20, 8<<20 + 112, 40 << 20} {
+	for _, n := range []int{1, 100, 32 << 10, 64 << 10, 64<<10 + 1, 1 << 20, 1<<20 + 84, 8<<20 + 112, 32<<20 + 4096, 40 << 20} {
 		fb := getFrame(n)
 		if len(fb.b) != n {
 			t.Fatalf("getFrame(%d): len %d", n, len(fb.b))
 		}
-		if fb.class >= 0 && cap(fb.b) != 1<<(fb.class+minPooledShift) {
+		if fb.class >= 0 && cap(fb.b) != classSize(fb.class) {
 			t.Fatalf("getFrame(%d): class %d but cap %d", n, fb.class, cap(fb.b))
 		}
-		if n > 1<<maxPooledShift && fb.class != -1 {
+		if fb.class >= 0 && n > 64<<10 && cap(fb.b) > 2*n {
+			t.Fatalf("getFrame(%d): %d-byte buffer wastes more than half", n, cap(fb.b))
+		}
+		if n > classSize(maxPooledShift-minPooledShift) && fb.class != -1 {
 			t.Fatalf("getFrame(%d) pooled a buffer above the largest class", n)
 		}
 		fb.retain()

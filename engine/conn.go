@@ -62,6 +62,8 @@ type Conn struct {
 
 	writeMu sync.Mutex // serialises frame writes on nc
 
+	bg sync.WaitGroup // short-lived writers started by the reader (CANCEL); Close waits for them
+
 	credits creditGate
 
 	mu       sync.Mutex // guards following

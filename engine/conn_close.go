@@ -10,6 +10,7 @@ import "net"
 func (c *Conn) Close() error {
 	c.closeWithError(&ConnError{Err: net.ErrClosed})
 	<-c.readerDone
+	c.bg.Wait()
 	return nil
 }
 
@@ -48,7 +49,7 @@ func (c *Conn) closeWithError(err error) {
 	c.nc.Close()
 	c.credits.close(err)
 	for _, cl := range calls {
-		cl.stop()
+		cl.stopWatch()
 		cl.resolve.Resolve(nil, err)
 	}
 }
@@ -59,4 +60,5 @@ func (c *Conn) closeWithError(err error) {
 func (c *Conn) Abort(cause error) {
 	c.closeWithError(&ConnError{Err: cause})
 	<-c.readerDone
+	c.bg.Wait()
 }

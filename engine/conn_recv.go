@@ -138,8 +138,13 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 		c.credits.grant(uint32(h.Credits))
 		if abandoned {
 			// The CANCEL we sent named the MessageId; name the AsyncId
-			// too now that we know it.
-			c.sendCancel(cl, true, h.AsyncID)
+			// too now that we know it. Not from this goroutine: the
+			// reader never waits on the socket's write side.
+			c.bg.Add(1)
+			go func() {
+				defer c.bg.Done()
+				c.sendCancel(cl, true, h.AsyncID)
+			}()
 		}
 		return
 	}
@@ -147,14 +152,18 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 	abandoned := cl.abandoned
 	c.mu.Unlock()
 
-	cl.stop()
+	cl.stopWatch()
 	c.credits.complete(cl.charge, uint32(h.Credits))
 	if abandoned {
 		return
 	}
+	if h.Command != cl.cmd {
+		cl.resolve.Resolve(nil, &ProtocolError{Msg: fmt.Sprintf("%s response to %s request (message %d)", h.Command, cl.cmd, h.MessageID)})
+		return
+	}
 	if err := c.verify(cl, h, msg, encrypted); err != nil {
-		c.log.Warn("response failed signature verification",
-			zap.Stringer("command", h.Command), zap.Uint64("mid", h.MessageID))
+		c.log.Warn("response failed verification",
+			zap.Stringer("command", h.Command), zap.Uint64("mid", h.MessageID), zap.Error(err))
 		cl.resolve.Resolve(nil, err)
 		return
 	}
@@ -167,7 +176,24 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 // messages are authenticated by decryption instead.
 func (c *Conn) verify(cl *call, h *smb2.Header, msg []byte, encrypted bool) error {
 	sess := cl.sess
-	if encrypted || sess == nil || sess.signer == nil {
+	if sess == nil {
+		return nil
+	}
+	// A request that went out encrypted must be answered encrypted: a
+	// plaintext reply could come from anyone on the path. Servers send
+	// these two statuses in the clear ([MS-SMB2] 3.3.4.1.4, as Samba's
+	// client allows).
+	if !encrypted && (sess.encryptAll || cl.encrypt) && sess.sealer != nil &&
+		h.Status != ntstatus.UserSessionDeleted && h.Status != ntstatus.InvalidParameter {
+		return &SignatureError{Command: h.Command, MessageID: h.MessageID, Unencrypted: true}
+	}
+	if encrypted {
+		if h.SessionID != sess.ID {
+			return &SignatureError{Command: h.Command, MessageID: h.MessageID, Unencrypted: true}
+		}
+		return nil
+	}
+	if sess.signer == nil {
 		return nil
 	}
 	if h.Flags&smb2.FlagSigned == 0 {

@@ -171,7 +171,8 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 			h.SessionID = sess.ID
 		}
 		hs[i] = h
-		cl := &call{mid: h.MessageID, charge: charges[i], cmd: h.Command, treeID: h.TreeID, sess: sess, encrypt: req.Encrypt, mustBeSigned: req.Sign, resolve: rs[i]}
+		cl := &call{mid: h.MessageID, charge: charges[i], cmd: h.Command, treeID: h.TreeID, sess: sess, encrypt: req.Encrypt,
+			mustBeSigned: req.Sign || (sess != nil && sess.signer != nil && sess.mustSign(h.Command)), resolve: rs[i]}
 		if req.NoVerify {
 			cl.sess = nil
 		}
@@ -187,9 +188,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 		return
 	}
 
-	for _, cl := range calls {
-		cl.stop = context.AfterFunc(ctx, func() { c.abandon(cl, context.Cause(ctx)) })
-	}
+	// Register before writing, so a response can never find no entry.
 	c.mu.Lock()
 	ok := true
 	for _, cl := range calls {
@@ -198,8 +197,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 	closeErr := c.closeErr
 	c.mu.Unlock()
 	if !ok {
-		for i, cl := range calls {
-			cl.stop()
+		for i := range calls {
 			rs[i].Resolve(nil, closeErr)
 		}
 		return
@@ -207,6 +205,23 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 	if err := c.writeFrame(frame); err != nil {
 		// closeWithError fails the entries with the connection error.
 		c.closeWithError(err)
+		return
+	}
+	// Watch the context only now that the requests are on the wire: a
+	// CANCEL can then never overtake its request, and a context that
+	// ended meanwhile fires at once. A request already answered needs no
+	// watcher.
+	for _, cl := range calls {
+		stop := context.AfterFunc(ctx, func() { c.abandon(cl, context.Cause(ctx)) })
+		c.mu.Lock()
+		live := c.pending.get(cl.mid) == cl
+		if live {
+			cl.stop = stop
+		}
+		c.mu.Unlock()
+		if !live {
+			stop()
+		}
 	}
 }
 

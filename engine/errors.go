@@ -106,9 +106,15 @@ type SignatureError struct {
 	Command   smb2.Command
 	MessageID uint64
 	Unsigned  bool // the message carried no signature at all
+	// Unencrypted: the reply to an encrypted request came in the clear
+	// (or encrypted for another session).
+	Unencrypted bool
 }
 
 func (e *SignatureError) Error() string {
+	if e.Unencrypted {
+		return fmt.Sprintf("gosmb: %s response (message %d) is not encrypted for this session, but the request was", e.Command, e.MessageID)
+	}
 	if e.Unsigned {
 		return fmt.Sprintf("gosmb: %s response (message %d) is not signed but the session requires signing", e.Command, e.MessageID)
 	}

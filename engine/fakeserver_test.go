@@ -54,6 +54,12 @@ func (s *fakeServer) loop() {
 		if err != nil {
 			return
 		}
+		if len(buf) >= 4 && [4]byte(buf[0:4]) == smb2.TransformProtocolID {
+			var h smb2.Header
+			h.Decode(buf[52:])
+			s.reqs <- fakeReq{h: h, frame: frame, raw: append([]byte(nil), buf...)}
+			continue
+		}
 		for len(buf) > 0 {
 			var h smb2.Header
 			if err := h.Decode(buf); err != nil {
@@ -83,6 +89,13 @@ func (s *fakeServer) next() fakeReq {
 		s.t.Fatal("fake server: no request within 5s")
 	}
 	panic("unreachable")
+}
+
+// nextRaw returns the next frame's raw payload as the server read it
+// (TRANSFORM frames are not split).
+func (s *fakeServer) nextRaw() []byte {
+	s.t.Helper()
+	return s.next().raw
 }
 
 // respond writes a final response to req.

@@ -25,6 +25,14 @@ type call struct {
 	abandoned bool // the caller gave up; the response only returns credits
 }
 
+// stopWatch stops the context watcher, if any. Call it once the call has
+// left the pending table (its stop field can no longer change then).
+func (c *call) stopWatch() {
+	if c.stop != nil {
+		c.stop()
+	}
+}
+
 // pendingTable maps MessageId to the request awaiting it. It has no lock of
 // its own; Conn.mu guards it. A nil map means the connection is closed.
 type pendingTable struct {

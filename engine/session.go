@@ -256,7 +256,9 @@ func (s *Session) installKeys(n *Negotiated, opts SessionOptions, authKey, preau
 		if err := sg.Verify(final.Raw); err != nil {
 			return &SignatureError{Command: smb2.CommandSessionSetup, MessageID: final.Header.MessageID}
 		}
-	} else if s.signRequests {
+	} else if s.signRequests || n.Dialect == smb2.Dialect311 {
+		// [MS-SMB2] 3.2.5.3.1: on 3.1.1 an unsigned final response MUST
+		// fail the session: its signature is what proves the preauth hash.
 		return &SignatureError{Command: smb2.CommandSessionSetup, MessageID: final.Header.MessageID, Unsigned: true}
 	}
 	if n.Dialect.IsSMB3() && n.Cipher != 0 {
@@ -283,12 +285,14 @@ func (s *Session) installKeys(n *Negotiated, opts SessionOptions, authKey, preau
 func (s *Session) Logoff(ctx context.Context) error {
 	body, _ := (&smb2.LogoffRequest{}).Append(nil)
 	resp, err := s.conn.Send(ctx, &Request{Header: smb2.Header{Command: smb2.CommandLogoff}, Body: body, Session: s}).Wait(ctx)
+	if err != nil {
+		// The session may still be live on the server and answer late:
+		// keep its keys so those replies can be read.
+		return err
+	}
 	s.conn.mu.Lock()
 	delete(s.conn.sessions, s.ID)
 	s.conn.mu.Unlock()
-	if err != nil {
-		return err
-	}
 	if st := resp.Status(); st != ntstatus.Success {
 		return &StatusError{Op: "logoff", Status: st}
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/gosmb/gosmb/future"
@@ -56,18 +57,21 @@ func (s *Session) TreeConnect(ctx context.Context, path string) (*Tree, error) {
 		Capabilities:  tr.Capabilities,
 		MaximalAccess: tr.MaximalAccess,
 	}
-	if n := s.conn.neg.Load(); (n.Dialect == smb2.Dialect300 || n.Dialect == smb2.Dialect302) && s.signer != nil && !s.validated.Load() {
-		if err := t.validateNegotiate(ctx); err != nil {
-			return nil, err
-		}
-		s.validated.Store(true)
-	}
 	if tr.ShareFlags&shareFlagEncryptData != 0 && !s.encryptAll {
 		if s.sealer == nil {
 			t.Disconnect(ctx)
 			return nil, fmt.Errorf("%w: share %s requires encryption", ErrEncryptionUnavailable, path)
 		}
 		t.encrypt = true
+	}
+	if n := s.conn.neg.Load(); (n.Dialect == smb2.Dialect300 || n.Dialect == smb2.Dialect302) && s.signer != nil && !s.validated.Load() {
+		if err := t.validateNegotiate(ctx); err != nil {
+			if !errors.Is(err, ErrDowngrade) {
+				t.Disconnect(ctx)
+			}
+			return nil, err
+		}
+		s.validated.Store(true)
 	}
 	return t, nil
 }

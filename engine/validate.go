@@ -45,6 +45,11 @@ func (t *Tree) validateNegotiate(ctx context.Context) error {
 	req := t.Request(smb2.CommandIoctl, body, 0)
 	req.Sign = true
 	resp, err := c.Send(ctx, req).Wait(ctx)
+	if errors.Is(err, ErrBadSignature) {
+		// A validation answer that fails verification is tampering
+		// ([MS-SMB2] 3.2.5.14.12).
+		return t.downgrade(err)
+	}
 	if err != nil {
 		return err
 	}
