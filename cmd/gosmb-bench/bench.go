@@ -68,6 +68,7 @@ type bench struct {
 	meta *meta
 
 	plain, sign, enc *sambatest.Server
+	proxies          []*delayProxy // with -rtt
 
 	bestDone         bool
 	bestGet, bestPut []string // smbclient options that measured best
@@ -188,7 +189,7 @@ func (b *bench) gosmbSample(j *job, check func(res *jobResult) error) (sample, e
 
 // newJob is a job against srv's main share.
 func newJob(srv *sambatest.Server, kind string, one bool) *job {
-	return &job{Kind: kind, Addr: srv.Addr, User: srv.User, Password: srv.Password, Share: srv.Share, OneInFlight: one}
+	return &job{Kind: kind, Addr: dialAddr(srv), User: srv.User, Password: srv.Password, Share: srv.Share, OneInFlight: one}
 }
 
 // profile runs j once more, not counted, under the CPU profiler.

@@ -45,6 +45,7 @@ type config struct {
 	cpuprofile string
 	blockSizes []int64
 	timeout    time.Duration
+	rtt        time.Duration
 	baseRuns   int
 	args       []string
 }
@@ -82,6 +83,7 @@ func parseFlags() (*config, error) {
 	flag.IntVar(&cfg.baseRuns, "baseline-runs", 3, "runs of a command-less smbclient (-c pwd) whose median is its fixed cost, measured again for each estimated sample")
 	flag.BoolVar(&cfg.json, "json", false, "print the results as JSON instead of markdown tables")
 	flag.StringVar(&cfg.cpuprofile, "cpuprofile", "", "directory: after the measured runs, run gosmb once more per scenario under the CPU profiler and write <scenario>.pprof there")
+	flag.DurationVar(&cfg.rtt, "rtt", 0, "round-trip time to add: clients reach smbd through a proxy that delays each direction by rtt/2 (0: direct loopback)")
 	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Minute, "limit for one measurement (a stall fails the run)")
 	flag.Parse()
 	if flag.NArg() != 0 {
@@ -166,6 +168,11 @@ func run(cfg *config) error {
 	defer stop()
 
 	b := &bench{cfg: cfg, ctx: ctx, meta: newMeta(cfg)}
+	defer func() {
+		for _, p := range b.proxies {
+			p.Close()
+		}
+	}()
 	b.logf("making fixtures on tmpfs (big file %s, %d × %s, %d × %s, %d metadata files)",
 		fmtSize(cfg.size), cfg.parFiles, fmtSize(cfg.parSize), cfg.smallFiles, fmtSize(cfg.smallSize), cfg.statOps)
 	fx, err := newFixtures(cfg)
@@ -228,5 +235,14 @@ func (b *bench) launch(c sambatest.Config, full bool) (*sambatest.Server, error)
 		return nil, fmt.Errorf("installing fixtures: %w", err)
 	}
 	b.logf("smbd pid %d on %s (signing %q, encrypt %q, share %s)", srv.PID, srv.Addr, c.Signing, c.Encrypt, srv.ShareDir)
+	if b.cfg.rtt > 0 {
+		p, err := startProxy(srv, b.cfg.rtt)
+		if err != nil {
+			srv.Close()
+			return nil, err
+		}
+		b.proxies = append(b.proxies, p)
+		b.logf("clients reach it through %s, which adds %v of round-trip time", dialAddr(srv), b.cfg.rtt)
+	}
 	return srv, nil
 }

@@ -24,6 +24,7 @@ type meta struct {
 	LoadStart          string        `json:"loadavg_start"`
 	LoadEnd            string        `json:"loadavg_end"`
 	Runs               int           `json:"runs"`
+	RTT                time.Duration `json:"added_rtt_ns"`
 	SmbclientFixedCost time.Duration `json:"smbclient_fixed_cost_ns"`
 	Profiles           []string      `json:"cpu_profiles,omitempty"`
 }
@@ -37,6 +38,7 @@ func newMeta(cfg *config) *meta {
 		CPUs:      runtime.NumCPU(),
 		LoadStart: loadavg(),
 		Runs:      cfg.runs,
+		RTT:       cfg.rtt,
 	}
 	m.Source = sourceVersion()
 	if out, err := exec.Command("uname", "-sr").Output(); err == nil {
@@ -196,6 +198,9 @@ func (b *bench) printMarkdown(w io.Writer) {
 	fmt.Fprintf(w, "Code: %s  \n", m.Source)
 	fmt.Fprintf(w, "Date: %s – %s UTC, %s, smbclient %s, %s, %d CPUs, load average %s at start, %s at end  \n",
 		m.Start.Format("2006-01-02 15:04"), m.End.Format("15:04"), m.GoVersion, strings.TrimPrefix(m.Smbclient, "Version "), m.Kernel, m.CPUs, m.LoadStart, m.LoadEnd)
+	if m.RTT > 0 {
+		fmt.Fprintf(w, "Added round-trip time: %v (every client goes through a delaying proxy to smbd).  \n", m.RTT)
+	}
 	fmt.Fprintf(w, "smbclient fixed cost (exec, logon, logoff: `-c pwd`, median of 3) at start: %v; it is measured again for each estimated (~) smbclient sample. Medians of %d runs.\n\n",
 		m.SmbclientFixedCost.Round(time.Millisecond), m.Runs)
 

@@ -35,7 +35,7 @@ type smbclientCmd struct {
 var averageRE = regexp.MustCompile(`\(average ([0-9.]+) (?:KiloBytes/sec|kb/s)\)`)
 
 func (s smbclientCmd) args() []string {
-	args := append(append([]string(nil), s.srv.SmbclientArgs()...), s.extra...)
+	args := append(smbclientArgs(s.srv), s.extra...)
 	if s.command != "" {
 		args = append(args, "-c", s.command)
 	}
