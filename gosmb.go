@@ -20,6 +20,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -123,7 +124,7 @@ type Client struct {
 	host   string
 	opts   Options
 	links  []*link // one per TCP connection; links[0] is the primary
-	closed chan struct{}
+	closed atomic.Bool
 }
 
 // link is one TCP connection of a Client with its session, its connected
@@ -200,7 +201,16 @@ func NewClient(ctx context.Context, nc net.Conn, serverName string, opts *Option
 	})
 }
 
+// defaultHandshakeTimeout bounds Dial when its context has no deadline: a
+// server that accepts TCP and then says nothing must not hang it forever.
+const defaultHandshakeTimeout = 30 * time.Second
+
 func newClient(ctx context.Context, host string, o Options, open func(context.Context) (net.Conn, error)) (*Client, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, defaultHandshakeTimeout)
+		defer cancel()
+	}
 	if o.CreditTarget == 0 {
 		// Enough credits for the whole connection window in 64 KiB units,
 		// plus room for metadata requests.
@@ -211,7 +221,7 @@ func newClient(ctx context.Context, host string, o Options, open func(context.Co
 		o.CreditTarget = uint32(max(512, cw/(64<<10)+256))
 	}
 	n := max(o.Connections, 1)
-	c := &Client{host: host, opts: o, links: make([]*link, n), closed: make(chan struct{})}
+	c := &Client{host: host, opts: o, links: make([]*link, n)}
 	var g errgroup.Group
 	for i := range c.links {
 		g.Go(func() error {
@@ -263,10 +273,16 @@ func (l *link) keepAlive(interval time.Duration) {
 			return
 		case <-t.C:
 		}
+		if time.Since(l.conn.LastReceive()) < interval {
+			continue // frames are arriving: the server is alive
+		}
+		sent := time.Now()
 		ctx, cancel := context.WithTimeout(l.conn.Context(), interval)
 		_, err := l.sess.Echo(ctx).Wait(ctx)
 		cancel()
-		if err != nil && l.conn.Err() == nil {
+		// Dead only if nothing at all came back meanwhile: a reply
+		// queued behind a long transfer is not a dead server.
+		if err != nil && l.conn.Err() == nil && l.conn.LastReceive().Before(sent) {
 			l.conn.Abort(fmt.Errorf("keepalive: server did not answer ECHO within %v: %w", interval, err))
 			return
 		}
@@ -387,11 +403,8 @@ func (c *Client) Echo(ctx context.Context) *future.Future[struct{}] {
 // Pending operations fail with an error matching net.ErrClosed. No
 // goroutine of the Client survives Close.
 func (c *Client) Close() error {
-	select {
-	case <-c.closed:
+	if !c.closed.CompareAndSwap(false, true) {
 		return nil
-	default:
-		close(c.closed)
 	}
 	var wg sync.WaitGroup
 	for _, l := range c.links {

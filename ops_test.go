@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -565,4 +566,59 @@ func TestDeleteFilesOnADirectoryName(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(srv.ShareDir, longFolder)); err != nil {
 		t.Fatal("the folder was removed")
 	}
+}
+
+// TestCancelledTransfersCloseTheirHandles cancels downloads and uploads
+// mid-transfer: the server must be left with no open handle on them.
+func TestCancelledTransfersCloseTheirHandles(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	big := make([]byte, 32<<20)
+	os.WriteFile(filepath.Join(srv.ShareDir, "big.bin"), big, 0o644)
+	c := dial(t, srv, gosmb.Options{Transfer: opsOptions(256<<10, 1<<20, 0)})
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(5+i*10)*time.Millisecond)
+			defer cancel()
+			c.RetrieveFile(ctx, srv.Share, "big.bin", slowWriter{}).Wait(context.Background())
+		}()
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(5+i*10)*time.Millisecond)
+			defer cancel()
+			c.StoreFile(ctx, srv.Share, fmt.Sprintf("up%d.bin", i), slowReader{}).Wait(context.Background())
+		}()
+	}
+	wg.Wait()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		out, err := exec.Command("smbstatus", "-s", srv.ConfPath, "-L").CombinedOutput()
+		if err != nil {
+			t.Fatalf("smbstatus: %v\n%s", err, out)
+		}
+		if !strings.Contains(string(out), "big.bin") && !strings.Contains(string(out), "up0.bin") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("handles still open after the transfers were cancelled:\n%s", out)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ctx := context.Background()
+	if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+		t.Fatalf("connection unusable after cancellations: %v", err)
+	}
+}
+
+type slowWriter struct{}
+
+func (slowWriter) Write(p []byte) (int, error) { time.Sleep(2 * time.Millisecond); return len(p), nil }
+
+type slowReader struct{}
+
+func (slowReader) Read(p []byte) (int, error) {
+	time.Sleep(2 * time.Millisecond)
+	return copy(p, bytes.Repeat([]byte{1}, min(len(p), 64<<10))), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/singleflight"
 
@@ -33,9 +34,14 @@ func (tc *treeCache) get(ctx context.Context, share string) (*ops.Share, error) 
 	if t != nil {
 		return t, nil
 	}
-	v, err, _ := tc.group.Do(key, func() (any, error) {
+	// Concurrent first uses share one TREE_CONNECT; it must not fail for
+	// all of them because the first caller's context ended, so it runs
+	// detached (bounded) and each caller waits with its own context.
+	ch := tc.group.DoChan(key, func() (any, error) {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
 		path := `\\` + tc.l.c.host + `\` + share
-		t, err := tc.l.sess.TreeConnect(ctx, path)
+		t, err := tc.l.sess.TreeConnect(cctx, path)
 		if err != nil {
 			return nil, err
 		}
@@ -45,10 +51,15 @@ func (tc *treeCache) get(ctx context.Context, share string) (*ops.Share, error) 
 		tc.mu.Unlock()
 		return s, nil
 	})
-	if err != nil {
-		return nil, err
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*ops.Share), nil
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
 	}
-	return v.(*ops.Share), nil
 }
 
 // Share describes a connected share.

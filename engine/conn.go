@@ -62,7 +62,9 @@ type Conn struct {
 
 	writeMu sync.Mutex // serialises frame writes on nc
 
-	bg sync.WaitGroup // short-lived writers started by the reader (CANCEL); Close waits for them
+	bg sync.WaitGroup // short-lived goroutines started by the reader (late CANCEL, OnAbandoned); Close waits for them
+
+	lastRecv atomic.Int64 // unix nanoseconds of the last frame read; owned by readLoop, read by anyone
 
 	credits creditGate
 
@@ -95,6 +97,7 @@ func New(nc net.Conn, cfg Config) *Conn {
 	c.credits.acct.avail = 1
 	c.credits.acct.target = cfg.CreditTarget
 	c.pending.init()
+	c.lastRecv.Store(time.Now().UnixNano())
 	fr := netbios.NewFrameReader(nc, cfg.MaxFrameSize)
 	go c.readLoop(fr)
 	return c
@@ -110,6 +113,10 @@ func (c *Conn) Context() context.Context { return c.ctx }
 // Credits returns the current credit balance and the credits charged to
 // requests in flight.
 func (c *Conn) Credits() (avail, inFlight uint32) { return c.credits.snapshot() }
+
+// LastReceive returns when the last frame arrived (the connection's start
+// before any).
+func (c *Conn) LastReceive() time.Time { return time.Unix(0, c.lastRecv.Load()) }
 
 // Pending returns the number of requests awaiting a response.
 func (c *Conn) Pending() int {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -23,6 +24,7 @@ func (c *Conn) readLoop(fr *netbios.FrameReader) {
 			c.closeWithError(c.readError(err))
 			return
 		}
+		c.lastRecv.Store(time.Now().UnixNano())
 		fb := getFrame(n)
 		if err := fr.ReadPayload(fb.b); err != nil {
 			fb.release()
@@ -155,6 +157,15 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 	cl.stopWatch()
 	c.credits.complete(cl.charge, uint32(h.Credits))
 	if abandoned {
+		if cl.onAbandoned != nil && h.Command == cl.cmd && c.verify(cl, h, msg, encrypted) == nil {
+			resp := &Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted, buf: fb}
+			delivered = true
+			c.bg.Add(1)
+			go func() {
+				defer c.bg.Done()
+				cl.onAbandoned(resp)
+			}()
+		}
 		return
 	}
 	if h.Command != cl.cmd {

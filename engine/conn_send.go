@@ -42,6 +42,11 @@ type Request struct {
 	// Sign signs the request even when the session does not sign
 	// everything, and requires a signed response (FSCTL_VALIDATE_NEGOTIATE_INFO).
 	Sign bool
+	// OnAbandoned, if set, receives the final response of a request whose
+	// context ended first (its Future already failed), on a goroutine of
+	// its own that Close waits for. A CREATE uses it to close the handle
+	// the server opened anyway.
+	OnAbandoned func(*Response)
 
 	// OnSent, if set, is called with the exact plaintext message (header
 	// and body, after signing) before it is written, for the 3.1.1
@@ -172,7 +177,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 		}
 		hs[i] = h
 		cl := &call{mid: h.MessageID, charge: charges[i], cmd: h.Command, treeID: h.TreeID, sess: sess, encrypt: req.Encrypt,
-			mustBeSigned: req.Sign || (sess != nil && sess.signer != nil && sess.mustSign(h.Command)), resolve: rs[i]}
+			mustBeSigned: req.Sign || (sess != nil && sess.signer != nil && sess.mustSign(h.Command)), onAbandoned: req.OnAbandoned, resolve: rs[i]}
 		if req.NoVerify {
 			cl.sess = nil
 		}

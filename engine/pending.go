@@ -16,6 +16,7 @@ type call struct {
 	// mustBeSigned: the response must carry a valid signature even if
 	// the session does not sign everything.
 	mustBeSigned bool
+	onAbandoned  func(*Response) // see Request.OnAbandoned
 	resolve      future.Resolver[*Response]
 	stop         func() bool // stops the context watcher
 

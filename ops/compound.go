@@ -23,11 +23,12 @@ type step struct {
 // CREATE result and each step's response. The first failure wins: a failed
 // CREATE is reported as op's error on name; a failed step likewise.
 func (s *Share) openDo(ctx context.Context, op, name string, o OpenOptions, steps ...step) (*File, []*engine.Response, error) {
-	cbody, err := s.createRequest(name, o).Append(nil)
+	creq, err := s.createReq(name, o)
 	if err != nil {
 		return nil, nil, err
 	}
-	reqs := []*engine.Request{s.Tree.Request(smb2.CommandCreate, cbody, 0)}
+	creq.OnAbandoned = nil // the chain's own CLOSE closes it
+	reqs := []*engine.Request{creq}
 	for _, st := range steps {
 		reqs = append(reqs, s.Tree.Request(st.cmd, st.body, st.charge))
 	}

@@ -73,6 +73,10 @@ func (f *File) list(ctx context.Context, search uint32, pattern string) ([]Share
 		if err := qr.Decode(resp.Body); err != nil {
 			return nil, protoErr("QUERY_DIRECTORY response", err)
 		}
+		if len(qr.Buffer) == 0 {
+			// SUCCESS with nothing in it would loop forever.
+			return out, nil
+		}
 		es, err := fscc.DirEntries(qr.Buffer)
 		if err != nil {
 			return nil, protoErr("directory entries", err)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gosmb/gosmb/engine"
+	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/proto/fscc"
 	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
@@ -41,7 +42,7 @@ type File struct {
 // Share returns the share the file is open on.
 func (f *File) Share() *Share { return f.share }
 
-func (s *Share) createRequest(name string, o OpenOptions) *smb2.CreateRequest {
+func (s *Share) createRequest(name string, o OpenOptions) (*smb2.CreateRequest, error) {
 	if o.Access == 0 {
 		o.Access = smb2.GenericRead
 	}
@@ -59,25 +60,75 @@ func (s *Share) createRequest(name string, o OpenOptions) *smb2.CreateRequest {
 	}
 	if !o.Snapshot.IsZero() {
 		tw := smb2.TimewarpToken{Timestamp: smb2.TimeToFiletime(o.Snapshot)}
-		if cc, err := tw.Context(); err == nil {
-			req.Contexts = append(req.Contexts, cc)
+		cc, err := tw.Context()
+		if err != nil {
+			return nil, err
 		}
+		req.Contexts = append(req.Contexts, cc)
 	}
-	return req
+	return req, nil
 }
 
-// Open sends CREATE for path.
+// Open sends CREATE for path. If ctx ends before the answer, a handle
+// the server opens anyway is closed when its late answer arrives.
 func (s *Share) Open(ctx context.Context, path string, o OpenOptions) (*File, error) {
 	name := CleanPath(path)
-	body, err := s.createRequest(name, o).Append(nil)
+	req, err := s.createReq(name, o)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.Tree.Send(ctx, smb2.CommandCreate, body, 0).Wait(ctx)
+	fut := s.Tree.Session.Conn().Send(ctx, req)
+	resp, err := fut.Wait(ctx)
 	if err != nil {
+		s.settleCreate(ctx, fut)
 		return nil, err
 	}
 	return s.openResult(name, resp)
+}
+
+// settleCreate runs when the wait for a CREATE ended early. If ctx ended,
+// the request is being abandoned: its Future resolves promptly, either
+// with the context error (a late answer then goes to closeOrphan) or, if
+// the answer won the race, with a response nobody will read. Close that
+// handle too.
+func (s *Share) settleCreate(ctx context.Context, fut *future.Future[*engine.Response]) {
+	if ctx.Err() == nil {
+		return
+	}
+	wctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if resp, err := fut.Wait(wctx); err == nil {
+		s.closeOrphan(resp)
+	}
+}
+
+// createReq builds a CREATE request that cleans up after itself when
+// abandoned.
+func (s *Share) createReq(name string, o OpenOptions) (*engine.Request, error) {
+	cr, err := s.createRequest(name, o)
+	if err != nil {
+		return nil, err
+	}
+	body, err := cr.Append(nil)
+	if err != nil {
+		return nil, err
+	}
+	req := s.Tree.Request(smb2.CommandCreate, body, 0)
+	req.OnAbandoned = s.closeOrphan
+	return req, nil
+}
+
+// closeOrphan closes the handle a late, successful CREATE response names.
+func (s *Share) closeOrphan(resp *engine.Response) {
+	defer resp.Release()
+	if resp.Status() != ntstatus.Success {
+		return
+	}
+	var cr smb2.CreateResponse
+	if cr.Decode(resp.Body) != nil {
+		return
+	}
+	(&File{share: s, ID: cr.FileID}).closeQuietly()
 }
 
 // openResult decodes a CREATE response into a File.
@@ -123,10 +174,14 @@ func (f *File) Close(ctx context.Context) error {
 
 // closeQuietly closes f on a fresh short context: used when an operation
 // fails and the handle must not leak, whatever the caller's context did.
-func (f *File) closeQuietly() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+func (f *File) closeQuietly() { f.closeFor(context.Background()) }
+
+// closeFor closes f even if ctx has ended (a cancelled transfer must not
+// leave its handle open on the server), bounded by 5s.
+func (f *File) closeFor(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	f.Close(ctx)
+	return f.Close(ctx)
 }
 
 // Stat queries FILE_ALL_INFORMATION on the open handle.

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
@@ -9,6 +10,9 @@ import (
 
 // pipeBufferSize is the most one pipe read or transceive returns at once.
 const pipeBufferSize = 64 << 10
+
+// maxPipeMessage bounds one reassembled pipe message.
+const maxPipeMessage = 16 << 20
 
 // Pipe is an open named pipe on IPC$ carrying message-mode traffic
 // (DCE/RPC).
@@ -67,6 +71,9 @@ func (p *Pipe) Transact(ctx context.Context, in []byte) ([]byte, error) {
 			return nil, err
 		}
 		out = append(out, more...)
+		if err := pipeProgress(out, more); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -82,6 +89,9 @@ func (p *Pipe) ReadMessage(ctx context.Context) ([]byte, error) {
 		out = append(out, b...)
 		if st != ntstatus.BufferOverflow {
 			return out, nil
+		}
+		if err := pipeProgress(out, b); err != nil {
+			return nil, err
 		}
 	}
 }
@@ -101,4 +111,13 @@ func (p *Pipe) read(ctx context.Context) ([]byte, ntstatus.Status, error) {
 		return nil, st, protoErr("READ response", err)
 	}
 	return rr.Data, st, nil
+}
+
+// pipeProgress stops a server that keeps saying "more" without sending
+// any, or sends more than a message may hold.
+func pipeProgress(out, last []byte) error {
+	if len(last) == 0 || len(out) > maxPipeMessage {
+		return protoErr(fmt.Sprintf("pipe message: %d bytes, last read %d", len(out), len(last)), nil)
+	}
+	return nil
 }

@@ -50,19 +50,18 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 	if _, err := s.budget.acquire(ctx, first, false); err != nil {
 		return 0, 0, err
 	}
-	cbody, err := s.createRequest(name, retrieveOpen).Append(nil)
+	creq, err := s.createReq(name, retrieveOpen)
 	if err != nil {
 		s.budget.release(first)
 		return 0, 0, err
 	}
 	rbody, _ := (&smb2.ReadRequest{Length: uint32(first), Offset: uint64(offset), FileID: smb2.FileIDAny, Padding: smb2.ReadResponseDataOffset}).Append(nil)
-	futs := s.Tree.SendCompound(ctx,
-		s.Tree.Request(smb2.CommandCreate, cbody, 0),
-		s.Tree.Request(smb2.CommandRead, rbody, engine.CreditCharge(first)))
+	futs := s.Tree.SendCompound(ctx, creq, s.Tree.Request(smb2.CommandRead, rbody, engine.CreditCharge(first)))
 	cresp, cerr := futs[0].Wait(ctx)
 	rresp, rerr := futs[1].Wait(ctx)
 	s.budget.release(first)
 	if cerr != nil {
+		s.settleCreate(ctx, futs[0])
 		return 0, 0, cerr
 	}
 	f, err := s.openResult(name, cresp)
@@ -85,7 +84,7 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 	} else if err == nil && progress != nil && n > 0 {
 		progress(n)
 	}
-	cerr = f.Close(ctx)
+	cerr = f.closeFor(ctx)
 	if err != nil {
 		return f.Attributes, n, err
 	}
@@ -113,6 +112,9 @@ func (f *File) consumeFirst(resp *engine.Response, err error, w io.Writer, asked
 	return int64(m), eof || len(data) < asked, err
 }
 
+// smallFileMax is the largest upload sent as one CREATE+WRITE+CLOSE.
+const smallFileMax = 64 << 10
+
 var storeAccess = smb2.FileWriteData | smb2.FileAppendData | smb2.FileReadAttributes | smb2.FileWriteAttributes | smb2.Synchronize
 
 // Store copies r to the file at path, like pysmb's storeFileFromOffset:
@@ -134,9 +136,14 @@ func (s *Share) Store(ctx context.Context, path string, r io.Reader, offset int6
 	o := OpenOptions{Access: storeAccess, Disposition: disp, Options: smb2.FileNonDirectoryFile, Attributes: smb2.FileAttributeArchive}
 	name := CleanPath(path)
 	_, chunk := s.chunkSizes()
-	// Read one byte more than a chunk to learn whether the source ends
-	// within the first WRITE.
-	head := make([]byte, chunk+1)
+	// Read one byte more than a small WRITE to learn whether the source
+	// ends within it; the buffer comes out of the connection window.
+	headMax := min(chunk, smallFileMax) + 1
+	if _, err := s.budget.acquire(ctx, headMax, false); err != nil {
+		return offset, err
+	}
+	defer s.budget.release(headMax)
+	head := make([]byte, headMax)
 	n, err := io.ReadFull(r, head)
 	small := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 	if err != nil && !small {
@@ -144,10 +151,6 @@ func (s *Share) Store(ctx context.Context, path string, r io.Reader, offset int6
 	}
 	head = head[:n]
 	if small {
-		if _, err := s.budget.acquire(ctx, len(head), false); err != nil {
-			return offset, err
-		}
-		defer s.budget.release(len(head))
 		steps := []step{}
 		if len(head) > 0 {
 			wbody, _ := (&smb2.WriteRequest{Offset: uint64(offset), FileID: smb2.FileIDAny, Data: head}).Append(nil)
@@ -172,7 +175,7 @@ func (s *Share) Store(ctx context.Context, path string, r io.Reader, offset int6
 		return offset, retag(err, "store")
 	}
 	w, err := f.WriteFrom(ctx, io.MultiReader(bytes.NewReader(head), r), offset, progress)
-	cerr := f.Close(ctx)
+	cerr := f.closeFor(ctx)
 	if err != nil {
 		return offset + w, err
 	}

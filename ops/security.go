@@ -90,7 +90,8 @@ func (s *Share) ListSnapshots(ctx context.Context, p string) ([]time.Time, error
 		if err := arr.Decode(ir.Output); err != nil {
 			return nil, protoErr("SRV_SNAPSHOT_ARRAY", err)
 		}
-		if len(arr.Snapshots) < int(arr.NumberOfSnapshots) && attempt == 0 && 12+int(arr.ArraySize) > size {
+		if len(arr.Snapshots) < int(arr.NumberOfSnapshots) && attempt == 0 && 12+int(arr.ArraySize) > size &&
+			12+int64(arr.ArraySize) <= int64(s.neg().MaxTransactSize) {
 			size = 12 + int(arr.ArraySize)
 			continue
 		}

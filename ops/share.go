@@ -107,7 +107,9 @@ func (s *Share) window(chunk int) int {
 	if w <= 0 {
 		w = 16 << 20
 	}
-	return max(1, w/chunk)
+	// A hostile server announcing tiny MaxRead/WriteSize must not make
+	// us allocate a queue of millions of slots.
+	return min(max(1, w/chunk), 1024)
 }
 
 // CleanPath turns a user path ("/a/b", "a\\b/", "") into the form CREATE
