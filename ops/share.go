@@ -98,6 +98,12 @@ func (s *Share) chunkSizes() (read, write int) {
 	}
 	read = min(read, int(n.MaxReadSize), int(s.budget.size))
 	write = min(write, int(n.MaxWriteSize), int(s.budget.size))
+	// A request cannot cost more credits than the server has granted
+	// (available plus in flight): shrink the chunk rather than fail.
+	if avail, inFlight := s.Tree.Session.Conn().Credits(); avail+inFlight > 0 {
+		limit := int(avail+inFlight) * 64 << 10
+		read, write = min(read, limit), min(write, limit)
+	}
 	return max(read, 1), max(write, 1)
 }
 
