@@ -59,6 +59,9 @@ type client struct {
 	name string
 	how  string
 	run  func(r int) (sample, error)
+	// scenario and title, when set, override measure's: several variants
+	// of a scenario are then measured in the same interleaved rounds.
+	scenario, title string
 }
 
 type bench struct {
@@ -87,7 +90,11 @@ func (b *bench) measure(id, title, unit string, work float64, clients []client) 
 	rows := make([]*row, len(clients))
 	for i, c := range clients {
 		rows[i] = &row{Scenario: id, Title: title, Client: c.name, How: c.how, Unit: unit, Work: work}
+		if c.scenario != "" {
+			rows[i].Scenario, rows[i].Title = c.scenario, c.title
+		}
 	}
+	b.meta.Load = append(b.meta.Load, scenarioLoad{Scenario: id, Start: loadavg()})
 	for r := range b.cfg.runs {
 		for i, c := range clients {
 			if c.run == nil {
@@ -105,8 +112,8 @@ func (b *bench) measure(id, title, unit string, work float64, clients []client) 
 			if s.XferEstimated {
 				est = "~"
 			}
-			b.logf("%-6s %-15s run %d/%d: %s%.1f %s (incl. connect %.1f), peak RSS %.1f MiB %s",
-				id, c.name, r+1, b.cfg.runs, est, work/s.Xfer.Seconds(), unit, work/s.Total.Seconds(),
+			b.logf("%-8s %-15s run %d/%d: %s%.1f %s (incl. connect %.1f), peak RSS %.1f MiB %s",
+				rows[i].Scenario, c.name, r+1, b.cfg.runs, est, work/s.Xfer.Seconds(), unit, work/s.Total.Seconds(),
 				float64(s.RSSKiB)/1024, s.Session)
 		}
 	}
@@ -122,10 +129,11 @@ func (b *bench) measure(id, title, unit string, work float64, clients []client) 
 			continue
 		}
 		for _, src := range rows {
-			if src.Client == cSmbclient {
+			if src.Client == cSmbclient && src.Scenario == rows[i].Scenario {
 				cp := *src
 				cp.Client, cp.How, cp.SameAs = c.name, c.how, cSmbclient
 				rows[i] = &cp
+				break
 			}
 		}
 	}

@@ -13,20 +13,28 @@ import (
 
 // meta says where and how the numbers were taken.
 type meta struct {
-	Command            string        `json:"command"`
-	Start              time.Time     `json:"start"`
-	End                time.Time     `json:"end"`
-	GoVersion          string        `json:"go_version"`
-	Smbclient          string        `json:"smbclient_version"`
-	Kernel             string        `json:"kernel"`
-	Source             string        `json:"source"` // git commit of the working directory, if any
-	CPUs               int           `json:"cpus"`
-	LoadStart          string        `json:"loadavg_start"`
-	LoadEnd            string        `json:"loadavg_end"`
-	Runs               int           `json:"runs"`
-	RTT                time.Duration `json:"added_rtt_ns"`
-	SmbclientFixedCost time.Duration `json:"smbclient_fixed_cost_ns"`
-	Profiles           []string      `json:"cpu_profiles,omitempty"`
+	Command            string         `json:"command"`
+	Start              time.Time      `json:"start"`
+	End                time.Time      `json:"end"`
+	GoVersion          string         `json:"go_version"`
+	Smbclient          string         `json:"smbclient_version"`
+	Kernel             string         `json:"kernel"`
+	Source             string         `json:"source"` // git commit of the working directory, if any
+	CPUs               int            `json:"cpus"`
+	LoadStart          string         `json:"loadavg_start"`
+	LoadEnd            string         `json:"loadavg_end"`
+	Runs               int            `json:"runs"`
+	RTT                time.Duration  `json:"added_rtt_ns"`
+	SmbclientFixedCost time.Duration  `json:"smbclient_fixed_cost_ns"`
+	Profiles           []string       `json:"cpu_profiles,omitempty"`
+	Load               []scenarioLoad `json:"loadavg_per_scenario"`
+}
+
+// scenarioLoad is /proc/loadavg when a scenario's measurements began: the
+// machine is shared, and a busy neighbour shows here.
+type scenarioLoad struct {
+	Scenario string `json:"scenario"`
+	Start    string `json:"loadavg"`
 }
 
 func newMeta(cfg *config) *meta {
@@ -146,12 +154,16 @@ type cost struct {
 func (b *bench) costs() []cost {
 	var out []cost
 	for _, id := range b.scenarioIDs() {
-		if !strings.HasPrefix(id, "f.") {
+		if !strings.HasPrefix(id, "f.") || id == "f.plain" {
 			continue
 		}
 		c := cost{Scenario: id, Clients: map[string]float64{}}
 		for _, cl := range []string{cGosmb, cGosmbOne, cSmbclient, cSmbBest} {
-			if v := div(b.find(id, cl), b.find("a", cl), false); v != 0 {
+			base := b.find("f.plain", cl)
+			if base == nil {
+				base = b.find("a", cl)
+			}
+			if v := div(b.find(id, cl), base, false); v != 0 {
 				c.Clients[cl] = v
 			}
 		}
@@ -201,6 +213,13 @@ func (b *bench) printMarkdown(w io.Writer) {
 	if m.RTT > 0 {
 		fmt.Fprintf(w, "Added round-trip time: %v (every client goes through a delaying proxy to smbd).  \n", m.RTT)
 	}
+	var ls []string
+	for _, l := range m.Load {
+		ls = append(ls, l.Scenario+": "+l.Start)
+	}
+	if len(ls) > 0 {
+		fmt.Fprintf(w, "Load average when each scenario began: %s  \n", strings.Join(ls, "; "))
+	}
 	fmt.Fprintf(w, "smbclient fixed cost (exec, logon, logoff: `-c pwd`, median of 3) at start: %v; it is measured again for each estimated (~) smbclient sample. Medians of %d runs.\n\n",
 		m.SmbclientFixedCost.Round(time.Millisecond), m.Runs)
 
@@ -225,7 +244,7 @@ func (b *bench) printMarkdown(w io.Writer) {
 	}
 
 	if cs := b.costs(); len(cs) > 0 {
-		fmt.Fprintln(w, "\nSigned or encrypted download rate over the plain download (a), same client:")
+		fmt.Fprintln(w, "\nSigned or encrypted download rate over the plain one measured in the same rounds (f.plain), same client:")
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "| scenario | gosmb | gosmb-1 | smbclient | smbclient-best |")
 		fmt.Fprintln(w, "|---|--:|--:|--:|--:|")

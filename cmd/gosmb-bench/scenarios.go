@@ -217,9 +217,9 @@ func (b *bench) scenarioA() error {
 	paths, hashes := []string{bigName}, []string{fx.bigHash}
 	how := "-c 'get big.bin -' (stdout piped into SHA-256)"
 	clients := []client{
-		{cGosmb, gosmbDefaultHow, b.gosmbGet(b.plain, false, paths, hashes, fx.bigSize, 1, nil)},
-		{cGosmbOne, gosmbOneHow, b.gosmbGet(b.plain, true, paths, hashes, fx.bigSize, 1, nil)},
-		{cSmbclient, how, b.smbGet(b.plain, nil, bigName, fx.bigHash, fx.bigSize)},
+		{name: cGosmb, how: gosmbDefaultHow, run: b.gosmbGet(b.plain, false, paths, hashes, fx.bigSize, 1, nil)},
+		{name: cGosmbOne, how: gosmbOneHow, run: b.gosmbGet(b.plain, true, paths, hashes, fx.bigSize, 1, nil)},
+		{name: cSmbclient, how: how, run: b.smbGet(b.plain, nil, bigName, fx.bigHash, fx.bigSize)},
 		bestClient(b.bestGet, b.smbGet(b.plain, b.bestGet, bigName, fx.bigHash, fx.bigSize), how),
 	}
 	if err := b.measure("a", "download "+fmtSize(fx.bigSize), "MB/s", float64(fx.bigSize)/1e6, clients); err != nil {
@@ -237,9 +237,9 @@ func (b *bench) scenarioB() error {
 	fx := b.fx
 	how := "-c 'put /dev/shm/…/big.bin up-….bin'"
 	clients := []client{
-		{cGosmb, gosmbDefaultHow, b.gosmbPut(false, cGosmb)},
-		{cGosmbOne, gosmbOneHow, b.gosmbPut(true, cGosmbOne)},
-		{cSmbclient, how, b.smbPut(nil, cSmbclient)},
+		{name: cGosmb, how: gosmbDefaultHow, run: b.gosmbPut(false, cGosmb)},
+		{name: cGosmbOne, how: gosmbOneHow, run: b.gosmbPut(true, cGosmbOne)},
+		{name: cSmbclient, how: how, run: b.smbPut(nil, cSmbclient)},
 		bestClient(b.bestPut, b.smbPut(b.bestPut, cSmbBest), how),
 	}
 	if err := b.measure("b", "upload "+fmtSize(fx.bigSize), "MB/s", float64(fx.bigSize)/1e6, clients); err != nil {
@@ -310,9 +310,9 @@ func (b *bench) scenarioC() error {
 	}
 	mputHow := "-c 'prompt off; recurse on; lcd <src>; cd <dir>; mput *'"
 	err := b.measure("c.up", "upload "+what, "files/s", float64(n), []client{
-		{cGosmb, concHow, gosmbUp(false, cGosmb)},
-		{cGosmbOne, gosmbOneHow, gosmbUp(true, cGosmbOne)},
-		{cSmbclient, mputHow, smbUp(nil, cSmbclient)},
+		{name: cGosmb, how: concHow, run: gosmbUp(false, cGosmb)},
+		{name: cGosmbOne, how: gosmbOneHow, run: gosmbUp(true, cGosmbOne)},
+		{name: cSmbclient, how: mputHow, run: smbUp(nil, cSmbclient)},
 		bestClient(b.bestPut, smbUp(b.bestPut, cSmbBest), mputHow),
 	})
 	if err != nil {
@@ -363,9 +363,9 @@ func (b *bench) scenarioC() error {
 		return b.smbclientSample(res, 0, false)
 	}
 	err = b.measure("c.ls", "list "+what, "files/s", float64(n), []client{
-		{cGosmb, "ListPath(dir, \"*\")", gosmbLs(false)},
-		{cGosmbOne, gosmbOneHow, gosmbLs(true)},
-		{cSmbclient, "-c 'ls small-src/*'", smbLs},
+		{name: cGosmb, how: "ListPath(dir, \"*\")", run: gosmbLs(false)},
+		{name: cGosmbOne, how: gosmbOneHow, run: gosmbLs(true)},
+		{name: cSmbclient, how: "-c 'ls small-src/*'", run: smbLs},
 	})
 	if err != nil {
 		return err
@@ -397,9 +397,9 @@ func (b *bench) scenarioC() error {
 	}
 	mgetHow := "-c 'prompt off; recurse on; lcd <tmpfs dir>; cd small-src; mget *'"
 	err = b.measure("c.get", "download "+what, "files/s", float64(n), []client{
-		{cGosmb, concHow + ", each into SHA-256", b.gosmbGet(srv, false, paths, fx.smallHashes, fx.smallSize, conc, nil)},
-		{cGosmbOne, gosmbOneHow, b.gosmbGet(srv, true, paths, fx.smallHashes, fx.smallSize, conc, nil)},
-		{cSmbclient, mgetHow, smbGetAll(nil)},
+		{name: cGosmb, how: concHow + ", each into SHA-256", run: b.gosmbGet(srv, false, paths, fx.smallHashes, fx.smallSize, conc, nil)},
+		{name: cGosmbOne, how: gosmbOneHow, run: b.gosmbGet(srv, true, paths, fx.smallHashes, fx.smallSize, conc, nil)},
+		{name: cSmbclient, how: mgetHow, run: smbGetAll(nil)},
 		bestClient(b.bestGet, smbGetAll(b.bestGet), mgetHow),
 	})
 	if err != nil {
@@ -472,9 +472,9 @@ func (b *bench) scenarioD() error {
 		return b.smbclientSample(res, 0, false)
 	}
 	err := b.measure("d", fmt.Sprintf("%d GetAttributes", n), "ops/s", float64(n), []client{
-		{cGosmb, fmt.Sprintf("GetAttributes, %d in flight", conc), stat(false)},
-		{cGosmbOne, "one at a time", stat(true)},
-		{cSmbclient, fmt.Sprintf("stdin script of %d 'allinfo meta/mNNNN' lines", n), smb},
+		{name: cGosmb, how: fmt.Sprintf("GetAttributes, %d in flight", conc), run: stat(false)},
+		{name: cGosmbOne, how: "one at a time", run: stat(true)},
+		{name: cSmbclient, how: fmt.Sprintf("stdin script of %d 'allinfo meta/mNNNN' lines", n), run: smb},
 	})
 	if err != nil {
 		return err
@@ -537,9 +537,9 @@ func (b *bench) scenarioE() error {
 	}
 	how := fmt.Sprintf("%d processes at once, each -c 'get par/fNN.bin -' into SHA-256; RSS summed", n)
 	err := b.measure("e", fmt.Sprintf("%d × %s concurrently", n, fmtSize(fx.parSize)), "MB/s", float64(fx.parSize)*float64(n)/1e6, []client{
-		{cGosmb, fmt.Sprintf("defaults, %d RetrieveFile at once on one connection", n), b.gosmbGet(srv, false, fx.parNames, fx.parHashes, fx.parSize, n, nil)},
-		{cGosmbOne, gosmbOneHow, b.gosmbGet(srv, true, fx.parNames, fx.parHashes, fx.parSize, n, nil)},
-		{cSmbclient, how, smb(nil)},
+		{name: cGosmb, how: fmt.Sprintf("defaults, %d RetrieveFile at once on one connection", n), run: b.gosmbGet(srv, false, fx.parNames, fx.parHashes, fx.parSize, n, nil)},
+		{name: cGosmbOne, how: gosmbOneHow, run: b.gosmbGet(srv, true, fx.parNames, fx.parHashes, fx.parSize, n, nil)},
+		{name: cSmbclient, how: how, run: smb(nil)},
 		bestClient(b.bestGet, smb(b.bestGet), how),
 	})
 	if err != nil {
@@ -564,13 +564,14 @@ func (b *bench) scenarioF() error {
 		smbExtra   []string
 		want       string // in gosmb's session description
 	}{
+		{"f.plain", "download " + fmtSize(fx.bigSize) + ", plain (baseline for f)", b.plain, "", false, false, nil, "SMB 3.1.1"},
 		{"f.sign", "download " + fmtSize(fx.bigSize) + ", signed, SMB 3.1.1", b.sign, "", true, false, []string{"--client-protection=sign"}, "signed AES-GMAC"},
 		{"f.sign30", "download " + fmtSize(fx.bigSize) + ", signed, SMB 3.0", b.sign, "3.0", true, false, []string{"-m", "SMB3_00", "--client-protection=sign"}, "signed AES-CMAC"},
 		{"f.enc", "download " + fmtSize(fx.bigSize) + ", encrypted AES-128-GCM", b.enc, "", false, true, []string{"--client-protection=encrypt"}, "encrypted AES-128-GCM"},
 	}
+	var clients []client
 	for _, v := range variants {
 		tune := func(j *job) { j.MaxDialect, j.Sign, j.Encrypt = v.maxDialect, v.sign, v.enc }
-		check := checkGet("gosmb download", paths, hashes, fx.bigSize)
 		gos := func(one bool) func(int) (sample, error) {
 			fn := b.gosmbGet(v.srv, one, paths, hashes, fx.bigSize, 1, tune)
 			return func(r int) (sample, error) {
@@ -581,22 +582,29 @@ func (b *bench) scenarioF() error {
 				return s, err
 			}
 		}
-		how := optString(v.smbExtra) + " -c 'get big.bin -'"
+		how := strings.TrimPrefix(optString(v.smbExtra)+" ", "(default) ") + "-c 'get big.bin -'"
 		best := append(append([]string(nil), b.bestGet...), v.smbExtra...)
-		bc := bestClient(b.bestGet, b.smbGet(v.srv, best, bigName, fx.bigHash, fx.bigSize), how)
-		err := b.measure(v.id, v.title, "MB/s", float64(fx.bigSize)/1e6, []client{
-			{cGosmb, gosmbDefaultHow, gos(false)},
-			{cGosmbOne, gosmbOneHow, gos(true)},
-			{cSmbclient, how, b.smbGet(v.srv, v.smbExtra, bigName, fx.bigHash, fx.bigSize)},
-			bc,
-		})
-		if err != nil {
-			return err
+		cs := []client{
+			{name: cGosmb, how: gosmbDefaultHow, run: gos(false)},
+			{name: cGosmbOne, how: gosmbOneHow, run: gos(true)},
+			{name: cSmbclient, how: how, run: b.smbGet(v.srv, v.smbExtra, bigName, fx.bigHash, fx.bigSize)},
+			bestClient(b.bestGet, b.smbGet(v.srv, best, bigName, fx.bigHash, fx.bigSize), how),
 		}
+		for i := range cs {
+			cs[i].scenario, cs[i].title = v.id, v.title
+		}
+		clients = append(clients, cs...)
+	}
+	// One measure call: every variant in every round, so that the cost
+	// ratios compare runs taken minutes, not a quarter of an hour, apart.
+	if err := b.measure("f", "", "MB/s", float64(fx.bigSize)/1e6, clients); err != nil {
+		return err
+	}
+	for _, v := range variants[1:] {
 		j := newJob(v.srv, "get", false)
 		j.Paths, j.Concurrency = paths, 1
-		tune(j)
-		if err := b.profile(v.id, j, check); err != nil {
+		j.MaxDialect, j.Sign, j.Encrypt = v.maxDialect, v.sign, v.enc
+		if err := b.profile(v.id, j, checkGet("gosmb download", paths, hashes, fx.bigSize)); err != nil {
 			return err
 		}
 	}
