@@ -622,3 +622,37 @@ func (slowReader) Read(p []byte) (int, error) {
 	time.Sleep(2 * time.Millisecond)
 	return copy(p, bytes.Repeat([]byte{1}, min(len(p), 64<<10))), nil
 }
+
+// TestDeepAndOddPaths: a 30-level deep path built through the client,
+// with both separators, spaces and CJK, written and read back.
+func TestDeepAndOddPaths(t *testing.T) {
+	c, srv, _, ctx := opsSetup(t)
+	var parts []string
+	for i := 0; i < 30; i++ {
+		parts = append(parts, fmt.Sprintf("level %02d 层", i))
+		p := strings.Join(parts, "/")
+		if i%2 == 1 {
+			p = strings.Join(parts, `\`)
+		}
+		if _, err := c.CreateDirectory(ctx, srv.Share, p).Wait(ctx); err != nil {
+			t.Fatalf("mkdir depth %d: %v", i, err)
+		}
+	}
+	deep := strings.Join(parts, "/") + "/leaf file.txt"
+	if _, err := c.StoreFile(ctx, srv.Share, deep, strings.NewReader("deep")).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := c.RetrieveFile(ctx, srv.Share, `\`+strings.ReplaceAll(deep, "/", `\`), &b).Wait(ctx); err != nil || b.String() != "deep" {
+		t.Fatalf("read back through backslashes: %q %v", b.String(), err)
+	}
+	if got := readLocal(t, srv.ShareDir, filepath.FromSlash(deep)); string(got) != "deep" {
+		t.Fatalf("on disk: %q", got)
+	}
+	if _, err := c.DeleteFiles(ctx, srv.Share, parts[0], true).Wait(ctx); err != nil {
+		t.Fatalf("recursive delete of the deep tree: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(srv.ShareDir, parts[0])); !os.IsNotExist(err) {
+		t.Fatal("deep tree not removed")
+	}
+}
