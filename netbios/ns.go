@@ -93,15 +93,10 @@ func (c *NameServiceConfig) withDefaults() NameServiceConfig {
 // (QueryIPForName). Queries may run concurrently; one reader goroutine
 // hands each response to the query with its transaction id.
 //
-// Integration testing against nmbd (left to the Samba test suite): nmbd
-// needs a broadcast-capable interface, which loopback is not. Create a
-// network namespace with `ip netns add`, a veth pair with addresses in a
-// private /24, run `nmbd -F -s <conf>` inside the namespace with
-// `interfaces = <veth>`, `bind interfaces only = yes` and a known
-// `netbios name`, then from the host side QueryName that name unicast to
-// the namespace's address and broadcast to the /24's broadcast address, and
-// QueryIPForName the namespace's address (expect the name with suffixes
-// 0x00 and 0x20 and the workgroup as a group name).
+// It is tested against a real nmbd in a network namespace (nmbd_test.go).
+// Note that nmbd without WINS does not answer a query for a name it does
+// not hold, so a missing name usually ends in ErrNoResponse after the
+// retries rather than ErrNameNotFound, which needs a WINS server.
 type NameService struct {
 	conn net.PacketConn
 	cfg  NameServiceConfig
