@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gosmb/gosmb/internal/sambatest"
+	"github.com/gosmb/gosmb/ops"
 )
 
 // Client names, as printed.
@@ -197,8 +198,12 @@ func (b *bench) gosmbSample(j *job, check func(res *jobResult) error) (sample, e
 
 // newJob is a job against srv's main share.
 func newJob(srv *sambatest.Server, kind string, one bool) *job {
-	return &job{Kind: kind, Addr: dialAddr(srv), User: srv.User, Password: srv.Password, Share: srv.Share, OneInFlight: one}
+	return &job{Kind: kind, Addr: dialAddr(srv), User: srv.User, Password: srv.Password, Share: srv.Share, OneInFlight: one, Transfer: gosmbTransfer}
 }
+
+// gosmbTransfer is the gosmb client's Transfer options (-gosmb-chunk,
+// -gosmb-window, -gosmb-conn-window); set once before measuring.
+var gosmbTransfer ops.Options
 
 // profile runs j once more, not counted, under the CPU profiler.
 func (b *bench) profile(id string, j *job, check func(res *jobResult) error) error {

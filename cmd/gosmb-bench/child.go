@@ -38,8 +38,9 @@ type job struct {
 	MaxDialect  string // "" or "3.0" …
 	Sign        bool   // Signing: SignRequired
 	Encrypt     bool
-	OneInFlight bool // Transfer {1 MiB, 1 MiB} and Concurrency 1
-	Concurrency int  // operations in flight at once (files, GetAttributes)
+	OneInFlight bool        // Transfer {1 MiB, 1 MiB} and Concurrency 1
+	Transfer    ops.Options // for the gosmb client (-gosmb-chunk, -gosmb-window); zero: defaults
+	Concurrency int         // operations in flight at once (files, GetAttributes)
 	Paths       []string
 	Sources     []string // put: local files, one per path
 	Dir         string   // list
@@ -106,6 +107,7 @@ func (j *job) run() (*jobResult, error) {
 		opts.MaxDialect = d
 	}
 	conc := max(j.Concurrency, 1)
+	opts.Transfer = j.Transfer
 	if j.OneInFlight {
 		opts.Transfer = ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}
 		conc = 1

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/gosmb/gosmb/internal/sambatest"
+	"github.com/gosmb/gosmb/ops"
 )
 
 type config struct {
@@ -73,6 +74,9 @@ func parseFlags() (*config, error) {
 	parSize := flag.String("par-size", "32MiB", "size of each file in (e)")
 	smallSize := flag.String("small-size", "16KiB", "size of each file in (c)")
 	scen := flag.String("scenarios", strings.Join(allScenarios, ","), "scenarios to run, comma separated: a,b,c,d,e,f")
+	gChunk := flag.String("gosmb-chunk", "0", "gosmb client's Transfer.ChunkSize (0: library default, 1 MiB)")
+	gWindow := flag.String("gosmb-window", "0", "gosmb client's Transfer.Window (0: library default, 16 MiB)")
+	gConn := flag.String("gosmb-conn-window", "0", "gosmb client's Transfer.ConnWindow (0: library default, 64 MiB)")
 	bs := flag.String("smbclient-b", "4MiB,16MiB,64MiB", "smbclient -b (transfer window) values tried for smbclient-best, besides the default")
 	flag.IntVar(&cfg.parFiles, "par-files", 32, "number of files in (e), all downloaded at once")
 	flag.IntVar(&cfg.smallFiles, "small-files", 1000, "number of files in (c)")
@@ -98,6 +102,16 @@ func parseFlags() (*config, error) {
 			return nil, err
 		}
 	}
+	for _, p := range []struct {
+		s   string
+		dst *int
+	}{{*gChunk, &gosmbTransfer.ChunkSize}, {*gWindow, &gosmbTransfer.Window}, {*gConn, &gosmbTransfer.ConnWindow}} {
+		n, err := parseSize(p.s)
+		if err != nil {
+			return nil, err
+		}
+		*p.dst = int(n)
+	}
 	for _, s := range strings.Split(*bs, ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
@@ -121,6 +135,10 @@ func parseFlags() (*config, error) {
 	}
 	if cfg.size < 1 || cfg.parSize < 1 || cfg.smallSize < 1 {
 		return nil, fmt.Errorf("sizes must be at least 1 byte")
+	}
+	if gosmbTransfer != (ops.Options{}) {
+		gosmbDefaultHow = fmt.Sprintf("Transfer{ChunkSize: %d, Window: %d, ConnWindow: %d} (0: default)",
+			gosmbTransfer.ChunkSize, gosmbTransfer.Window, gosmbTransfer.ConnWindow)
 	}
 	return cfg, nil
 }
