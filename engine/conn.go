@@ -76,9 +76,6 @@ type Conn struct {
 
 	neg atomic.Pointer[Negotiated] // set once by Negotiate
 
-	// OnOplockBreak, if set before requests are sent, receives oplock and
-	// lease break notifications. Owned by readLoop once running.
-	onUnsolicited func(*Response)
 }
 
 // New starts the engine on nc: it launches the reader goroutine and returns

@@ -114,13 +114,10 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 		return
 	}
 	// [MS-SMB2] 3.2.5.19: an oplock/lease break notification has
-	// MessageId 0xFFFFFFFFFFFFFFFF and answers no request.
+	// MessageId 0xFFFFFFFFFFFFFFFF and answers no request. gosmb asks for
+	// neither oplocks nor leases, so only its credits matter.
 	if h.MessageID == ^uint64(0) {
 		c.credits.grant(uint32(h.Credits))
-		if c.onUnsolicited != nil {
-			c.onUnsolicited(&Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted})
-			fb = nil // the handler may keep it; let the GC have the buffer
-		}
 		return
 	}
 

@@ -208,14 +208,6 @@ func (r *nsReader) bytes(field string, n int) ([]byte, error) {
 	return b, nil
 }
 
-func (r *nsReader) u8(field string) (uint8, error) {
-	b, err := r.bytes(field, 1)
-	if err != nil {
-		return 0, err
-	}
-	return b[0], nil
-}
-
 func (r *nsReader) u16(field string) (uint16, error) {
 	b, err := r.bytes(field, 2)
 	if err != nil {

@@ -73,9 +73,9 @@ func (s *Share) ListShares(ctx context.Context, server string) ([]SharedDevice, 
 		if err != nil {
 			return nil, err
 		}
-		done, err := ra.Add(msg)
-		if err != nil {
-			return nil, fmt.Errorf("gosmb: list shares: %w", err)
+		done, aerr := ra.Add(msg)
+		if aerr != nil {
+			return nil, fmt.Errorf("gosmb: list shares: %w", aerr)
 		}
 		if done {
 			break

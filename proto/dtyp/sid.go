@@ -14,9 +14,6 @@ const MaxSubAuthorities = 15
 // SIDRevision is the only SID revision defined ([MS-DTYP] 2.4.2.2).
 const SIDRevision = 1
 
-// maxAuthority is one more than the largest 48-bit identifier authority.
-const maxAuthority = 1 << 48
-
 // SID is a security identifier. See [MS-DTYP] 2.4.2 and, for the wire form,
 // 2.4.2.2.
 //
