@@ -2,11 +2,13 @@ package gosmb
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/ops"
 	"github.com/gosmb/gosmb/proto/dtyp"
+	"github.com/gosmb/gosmb/proto/ntstatus"
 )
 
 // SharedFile describes a file or directory (pysmb's SharedFile): times as
@@ -27,15 +29,24 @@ const (
 )
 
 // onShare runs fn on the named share (connecting it on first use) in its
-// own goroutine and returns its Future.
+// own goroutine and returns its Future. When the server says the tree is
+// gone (STATUS_NETWORK_NAME_DELETED, e.g. the share was closed on the
+// server), the operation fails with that status and the next one connects
+// the share afresh. It is not retried: an upload's reader may already be
+// partly consumed.
 func onShare[T any](c *Client, ctx context.Context, share string, fn func(*ops.Share) (T, error)) *future.Future[T] {
 	return future.Go(func() (T, error) {
-		s, err := c.pick().trees.get(ctx, share)
+		l := c.pick()
+		s, err := l.trees.get(ctx, share)
 		if err != nil {
 			var zero T
 			return zero, err
 		}
-		return fn(s)
+		v, err := fn(s)
+		if errors.Is(err, ntstatus.NetworkNameDeleted) {
+			l.trees.evict(share, s)
+		}
+		return v, err
 	})
 }
 

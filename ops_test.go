@@ -656,3 +656,34 @@ func TestDeepAndOddPaths(t *testing.T) {
 		t.Fatal("deep tree not removed")
 	}
 }
+
+// TestShareClosedOnServerReconnects: the server closes the share under a
+// connected client (smbcontrol close-share). The next operation fails with
+// STATUS_NETWORK_NAME_DELETED; the one after connects the share again.
+func TestShareClosedOnServerReconnects(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := c.ListPath(ctx, srv.Share, "", 0, "*").Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("smbcontrol", "-s", srv.ConfPath, "smbd", "close-share", srv.Share).CombinedOutput(); err != nil {
+		t.Fatalf("smbcontrol close-share: %v\n%s", err, out)
+	}
+	var err error
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, err = c.ListPath(ctx, srv.Share, "", 0, "*").Wait(ctx)
+		if err != nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond) // the close reaches smbd asynchronously
+	}
+	if !errors.Is(err, ntstatus.NetworkNameDeleted) {
+		t.Fatalf("first operation after close-share: %v, want STATUS_NETWORK_NAME_DELETED", err)
+	}
+	if _, err := c.ListPath(ctx, srv.Share, "", 0, "*").Wait(ctx); err != nil {
+		t.Fatalf("the next operation did not reconnect the share: %v", err)
+	}
+}

@@ -62,6 +62,17 @@ func (tc *treeCache) get(ctx context.Context, share string) (*ops.Share, error) 
 	}
 }
 
+// evict drops s from the cache if it is still the share's entry, so the
+// next use connects the share again (after the server deleted the tree).
+func (tc *treeCache) evict(share string, s *ops.Share) {
+	key := strings.ToLower(share)
+	tc.mu.Lock()
+	if tc.trees[key] == s {
+		delete(tc.trees, key)
+	}
+	tc.mu.Unlock()
+}
+
 // Share describes a connected share.
 type Share struct {
 	Name          string
