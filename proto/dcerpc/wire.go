@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/gosmb/gosmb/internal/utf16le"
 )
 
 var le = binary.LittleEndian
@@ -39,50 +39,17 @@ func need(b []byte, msg string, n int) error {
 	return nil
 }
 
-// utf16Units returns the number of UTF-16 code units of s. Invalid UTF-8
-// counts as U+FFFD, matching appendUTF16.
-func utf16Units(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 && r <= utf8.MaxRune {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
+// utf16Units returns the number of UTF-16 code units of s, as appendUTF16
+// encodes it.
+func utf16Units(s string) int { return utf16le.Len(s) / 2 }
 
 // appendUTF16 appends s encoded as UTF-16LE without a terminator. Invalid
 // UTF-8 and lone surrogates become U+FFFD.
-func appendUTF16(dst []byte, s string) []byte {
-	for _, r := range s {
-		if r >= 0x10000 {
-			r1, r2 := utf16.EncodeRune(r)
-			dst = le.AppendUint16(dst, uint16(r1))
-			dst = le.AppendUint16(dst, uint16(r2))
-			continue
-		}
-		if r >= 0xD800 && r < 0xE000 {
-			r = utf8.RuneError
-		}
-		dst = le.AppendUint16(dst, uint16(r))
-	}
-	return dst
-}
+func appendUTF16(dst []byte, s string) []byte { return utf16le.Append(dst, s) }
 
 // decodeUTF16 decodes n UTF-16LE code units from b (len(b) >= 2n); unpaired
 // surrogates become U+FFFD.
-func decodeUTF16(b []byte, n int) string {
-	if n == 0 {
-		return ""
-	}
-	u := make([]uint16, n)
-	for i := range u {
-		u[i] = le.Uint16(b[2*i:])
-	}
-	return string(utf16.Decode(u))
-}
+func decodeUTF16(b []byte, n int) string { return utf16le.Decode(b[:2*n]) }
 
 // clone copies b, returning nil for an empty slice so decoded values compare
 // equal whether or not the wire carried a zero-length buffer.

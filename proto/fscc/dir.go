@@ -1,6 +1,10 @@
 package fscc
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/gosmb/gosmb/internal/utf16le"
+)
 
 // DirEntry is one FILE_ID_BOTH_DIR_INFORMATION entry of a QUERY_DIRECTORY
 // reply (class 37). See [MS-FSCC] 2.4.17.
@@ -43,7 +47,7 @@ func (e *DirEntry) Append(dst []byte, next uint32) []byte {
 }
 
 // Size returns the encoded size without trailing alignment padding.
-func (e *DirEntry) Size() int { return dirEntryFixed + 2*len(utf16Encoded(e.FileName)) }
+func (e *DirEntry) Size() int { return dirEntryFixed + utf16le.Len(e.FileName) }
 
 // decodeDirEntry decodes one entry from b (which starts at the entry and
 // ends at the entry's end or the buffer's end).

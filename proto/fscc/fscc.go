@@ -8,7 +8,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"unicode/utf16"
+
+	"github.com/gosmb/gosmb/internal/utf16le"
 )
 
 var le = binary.LittleEndian
@@ -25,19 +26,10 @@ func decodeUTF16(b []byte, what string) (string, error) {
 	if len(b)%2 != 0 {
 		return "", fmt.Errorf("fscc: %s: odd UTF-16 length %d", what, len(b))
 	}
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = le.Uint16(b[2*i:])
-	}
-	return string(utf16.Decode(u)), nil
+	return utf16le.Decode(b), nil
 }
 
-func appendUTF16(dst []byte, s string) []byte {
-	for _, u := range utf16.Encode([]rune(s)) {
-		dst = le.AppendUint16(dst, u)
-	}
-	return dst
-}
+func appendUTF16(dst []byte, s string) []byte { return utf16le.Append(dst, s) }
 
 // Times are FILETIMEs: 100ns intervals since 1601-01-01 UTC.
 type Times struct {

@@ -2,10 +2,7 @@ package fscc
 
 import (
 	"fmt"
-	"unicode/utf16"
 )
-
-func utf16Encoded(s string) []uint16 { return utf16.Encode([]rune(s)) }
 
 // BasicInformation is FILE_BASIC_INFORMATION. See [MS-FSCC] 2.4.7. A zero
 // time in a SET_INFO means "do not change".

@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/gosmb/gosmb/internal/utf16le"
 )
 
 var le = binary.LittleEndian
@@ -76,50 +76,18 @@ func clone(b []byte) []byte {
 	return append([]byte(nil), b...)
 }
 
-// utf16Len returns the length in bytes of s encoded as UTF-16LE. Invalid
-// UTF-8 counts as U+FFFD, matching appendUTF16.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 && r <= utf8.MaxRune {
-			n += 4
-		} else {
-			n += 2
-		}
-	}
-	return n
-}
+// utf16Len returns the length in bytes of s encoded as UTF-16LE.
+func utf16Len(s string) int { return utf16le.Len(s) }
 
 // appendUTF16 appends s encoded as UTF-16LE without a terminator.
-func appendUTF16(dst []byte, s string) []byte {
-	for _, r := range s {
-		if r >= 0x10000 {
-			r1, r2 := utf16.EncodeRune(r)
-			dst = le.AppendUint16(dst, uint16(r1))
-			dst = le.AppendUint16(dst, uint16(r2))
-			continue
-		}
-		if r >= 0xD800 && r < 0xE000 {
-			r = utf8.RuneError
-		}
-		dst = le.AppendUint16(dst, uint16(r))
-	}
-	return dst
-}
+func appendUTF16(dst []byte, s string) []byte { return utf16le.Append(dst, s) }
 
 // decodeUTF16 decodes UTF-16LE bytes; unpaired surrogates become U+FFFD.
 func decodeUTF16(b []byte, msg, name string) (string, error) {
 	if len(b)%2 != 0 {
 		return "", errorf(msg, "%s has odd UTF-16 length %d", name, len(b))
 	}
-	if len(b) == 0 {
-		return "", nil
-	}
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = le.Uint16(b[2*i:])
-	}
-	return string(utf16.Decode(u)), nil
+	return utf16le.Decode(b), nil
 }
 
 // UTF16 returns s encoded as UTF-16LE without a terminator, as SMB2 carries
