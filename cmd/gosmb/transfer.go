@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -384,6 +385,30 @@ func getRecursive(e *env, o *cmdOpts, args []string) error {
 	for _, f := range files {
 		p.expect(f.size)
 	}
+	err = forEachBounded(e.ctx, len(files), parallel, func(i int) error {
+		f := files[i]
+		fu := withPath(u, f.remote)
+		d, err := e.startDownload(c, fu, f.remote, f.local, 0, -1, p)
+		if err != nil {
+			return err
+		}
+		n, err := d.finish(e)
+		if err != nil {
+			return &wrapErr{prefix: fu.String(), err: err}
+		}
+		s.add(transferItem{Source: fu.String(), Destination: f.local, Bytes: n})
+		return nil
+	})
+	p.finish()
+	if err != nil {
+		return err
+	}
+	return e.report(s)
+}
+
+// forEachBounded runs fn(0..n-1) with at most parallel running at once and
+// returns every error joined. Once ctx ends no new call starts.
+func forEachBounded(ctx context.Context, n, parallel int, fn func(i int) error) error {
 	var (
 		wg   sync.WaitGroup
 		sem  = make(chan struct{}, parallel)
@@ -395,35 +420,22 @@ func getRecursive(e *env, o *cmdOpts, args []string) error {
 		errs = append(errs, err)
 		mu.Unlock()
 	}
-	for _, f := range files {
-		if e.ctx.Err() != nil {
-			fail(e.ctx.Err())
+	for i := 0; i < n; i++ {
+		if ctx.Err() != nil {
+			fail(ctx.Err())
 			break
 		}
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			fu := withPath(u, f.remote)
-			d, err := e.startDownload(c, fu, f.remote, f.local, 0, -1, p)
-			if err != nil {
+			if err := fn(i); err != nil {
 				fail(err)
-				return
 			}
-			n, err := d.finish(e)
-			if err != nil {
-				fail(&wrapErr{prefix: fu.String(), err: err})
-				return
-			}
-			s.add(transferItem{Source: fu.String(), Destination: f.local, Bytes: n})
 		}()
 	}
 	wg.Wait()
-	p.finish()
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	return e.report(s)
+	return errors.Join(errs...)
 }
 
 func runPut(e *env, o *cmdOpts, args []string) error {
@@ -651,44 +663,23 @@ func putRecursive(e *env, o *cmdOpts, args []string) error {
 	for _, f := range files {
 		p.expect(f.size)
 	}
-	var (
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, parallel)
-		mu   sync.Mutex
-		errs []error
-	)
-	fail := func(err error) {
-		mu.Lock()
-		errs = append(errs, err)
-		mu.Unlock()
-	}
-	for _, f := range files {
-		if e.ctx.Err() != nil {
-			fail(e.ctx.Err())
-			break
+	err = forEachBounded(e.ctx, len(files), parallel, func(i int) error {
+		f := files[i]
+		fh, err := os.Open(f.local)
+		if err != nil {
+			return err
 		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			fh, err := os.Open(f.local)
-			if err != nil {
-				fail(err)
-				return
-			}
-			defer fh.Close()
-			ru := withPath(u, f.remote)
-			n, err := wait(e.ctx, c.StoreFile(e.ctx, u.Share, f.remote, fh, p.option()...))
-			if err != nil {
-				fail(&wrapErr{prefix: f.local, err: err})
-				return
-			}
-			s.add(transferItem{Source: f.local, Destination: ru.String(), Bytes: n})
-		}()
-	}
-	wg.Wait()
+		defer fh.Close()
+		ru := withPath(u, f.remote)
+		n, err := wait(e.ctx, c.StoreFile(e.ctx, u.Share, f.remote, fh, p.option()...))
+		if err != nil {
+			return &wrapErr{prefix: f.local, err: err}
+		}
+		s.add(transferItem{Source: f.local, Destination: ru.String(), Bytes: n})
+		return nil
+	})
 	p.finish()
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		return err
 	}
 	return e.report(s)
