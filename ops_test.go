@@ -380,6 +380,16 @@ func TestGetAttributesAndReset(t *testing.T) {
 	if a.Size != 158437 || a.IsDirectory() || a.Name != fx.bigName || !a.LastWriteTime.Equal(st.ModTime().Truncate(100*time.Nanosecond)) {
 		t.Fatalf("attributes %+v; local mtime %v", a, st.ModTime())
 	}
+	// The same file seen through a directory listing: every field agrees,
+	// the on-disk file ID included.
+	ls, err := c.ListPath(ctx, srv.Share, "/", 0, fx.bigName).Wait(ctx)
+	if err != nil || len(ls) != 1 {
+		t.Fatalf("listing %s: %v %v", fx.bigName, ls, err)
+	}
+	if a.FileID == 0 || a.FileID != ls[0].FileID || a.AllocSize != ls[0].AllocSize || a.Attributes != ls[0].Attributes ||
+		!a.CreateTime.Equal(ls[0].CreateTime) || !a.ChangeTime.Equal(ls[0].ChangeTime) || !a.LastWriteTime.Equal(ls[0].LastWriteTime) {
+		t.Fatalf("GetAttributes %+v\nListPath      %+v", a, ls[0])
+	}
 	d, err := c.GetAttributes(ctx, srv.Share, longFolder).Wait(ctx)
 	if err != nil || !d.IsDirectory() {
 		t.Fatalf("folder attributes %+v %v", d, err)

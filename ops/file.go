@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"encoding/binary"
 	"time"
 
 	"github.com/gosmb/gosmb/engine"
@@ -21,6 +22,9 @@ type OpenOptions struct {
 	// Snapshot, when set, opens the file as it was in the snapshot taken
 	// at that time (SMB2_CREATE_TIMEWARP_TOKEN; see ListSnapshots).
 	Snapshot time.Time
+
+	// queryDiskID asks for the on-disk file ID (SMB2_CREATE_QUERY_ON_DISK_ID).
+	queryDiskID bool
 }
 
 // File is an open handle on a share.
@@ -37,6 +41,8 @@ type File struct {
 	AllocationSize int64
 	EndOfFile      int64
 	Attributes     smb2.FileAttributes
+
+	diskID uint64 // first 8 bytes of the QFid reply's DiskFileId, if asked for
 }
 
 // Share returns the share the file is open on.
@@ -65,6 +71,9 @@ func (s *Share) createRequest(name string, o OpenOptions) (*smb2.CreateRequest, 
 			return nil, err
 		}
 		req.Contexts = append(req.Contexts, cc)
+	}
+	if o.queryDiskID {
+		req.Contexts = append(req.Contexts, smb2.CreateContext{Name: smb2.CreateContextQueryOnDiskID})
 	}
 	return req, nil
 }
@@ -140,7 +149,7 @@ func (s *Share) openResult(name string, resp *engine.Response) (*File, error) {
 	if err := cr.Decode(resp.Body); err != nil {
 		return nil, &engine.ProtocolError{Msg: "CREATE response", Err: err}
 	}
-	return &File{
+	f := &File{
 		share:          s,
 		ID:             cr.FileID,
 		Name:           name,
@@ -152,7 +161,13 @@ func (s *Share) openResult(name string, resp *engine.Response) (*File, error) {
 		AllocationSize: int64(cr.AllocationSize),
 		EndOfFile:      int64(cr.EndOfFile),
 		Attributes:     cr.FileAttributes,
-	}, nil
+	}
+	for _, c := range cr.Contexts {
+		if c.Name == smb2.CreateContextQueryOnDiskID && len(c.Data) >= 8 {
+			f.diskID = binary.LittleEndian.Uint64(c.Data)
+		}
+	}
+	return f, nil
 }
 
 // Close sends CLOSE. It is safe to call once; later calls fail with the

@@ -198,12 +198,15 @@ func (b *bench) gosmbSample(j *job, check func(res *jobResult) error) (sample, e
 
 // newJob is a job against srv's main share.
 func newJob(srv *sambatest.Server, kind string, one bool) *job {
-	return &job{Kind: kind, Addr: dialAddr(srv), User: srv.User, Password: srv.Password, Share: srv.Share, OneInFlight: one, Transfer: gosmbTransfer}
+	return &job{Kind: kind, Addr: dialAddr(srv), User: srv.User, Password: srv.Password, Share: srv.Share, OneInFlight: one, Transfer: gosmbTransfer, Connections: gosmbConns}
 }
 
 // gosmbTransfer is the gosmb client's Transfer options (-gosmb-chunk,
 // -gosmb-window, -gosmb-conn-window); set once before measuring.
 var gosmbTransfer ops.Options
+
+// gosmbConns is the gosmb client's Options.Connections (-gosmb-conns).
+var gosmbConns int
 
 // profile runs j once more, not counted, under the CPU profiler.
 func (b *bench) profile(id string, j *job, check func(res *jobResult) error) error {

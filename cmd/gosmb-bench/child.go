@@ -41,6 +41,7 @@ type job struct {
 	OneInFlight bool        // Transfer {1 MiB, 1 MiB} and Concurrency 1
 	Transfer    ops.Options // for the gosmb client (-gosmb-chunk, -gosmb-window); zero: defaults
 	Concurrency int         // operations in flight at once (files, GetAttributes)
+	Connections int         // gosmb Options.Connections (-gosmb-conns); 0: one
 	Paths       []string
 	Sources     []string // put: local files, one per path
 	Dir         string   // list
@@ -108,6 +109,7 @@ func (j *job) run() (*jobResult, error) {
 	}
 	conc := max(j.Concurrency, 1)
 	opts.Transfer = j.Transfer
+	opts.Connections = j.Connections
 	if j.OneInFlight {
 		opts.Transfer = ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}
 		conc = 1
