@@ -80,3 +80,43 @@ func TestPayloadFollowsBody(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPooledSendFramePaddingIsZero: a compound frame is built in a pooled
+// buffer that held an earlier frame's bytes; the padding between its
+// messages must not carry them to the server.
+func TestPooledSendFramePaddingIsZero(t *testing.T) {
+	c, s := newFake(t, Config{})
+	primeCredits(t, c, s, 10)
+	send := func(fill byte, bodyLen int) []fakeReq {
+		t.Helper()
+		body := bytes.Repeat([]byte{fill}, bodyLen)
+		reqs := []*Request{
+			{Header: smb2.Header{Command: smb2.CommandWrite}, Body: body[:5], Payload: body[5:]},
+			echoReq(1),
+		}
+		futs := c.SendCompound(context.Background(), reqs, false)
+		got := []fakeReq{s.next(), s.next()}
+		for i, g := range got {
+			s.respond(g, ntstatus.Success, 1, nil)
+			if _, err := futs[i].Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return got
+	}
+	const size = 100 << 10 // pooled size class
+	for range 4 {          // the pool may hand back any buffer of the class
+		send(0xff, size) // fills a pooled buffer with 0xff
+		got := send(0x11, size-3)
+		msg := got[0].body
+		if len(msg) != (smb2.HeaderSize+size-3+7)&^7-smb2.HeaderSize {
+			t.Fatalf("first message is %d bytes with padding", len(msg))
+		}
+		if !bytes.Equal(msg[:size-3], bytes.Repeat([]byte{0x11}, size-3)) {
+			t.Fatal("body and payload not sent intact")
+		}
+		if pad := msg[size-3:]; !bytes.Equal(pad, make([]byte, len(pad))) {
+			t.Fatalf("padding % x: stale bytes from an earlier frame", pad)
+		}
+	}
+}

@@ -183,7 +183,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 		}
 		calls[i] = cl
 	}
-	frame, err := c.encodeChain(hs, reqs, sess)
+	frame, done, err := c.encodeChain(hs, reqs, sess)
 	if err != nil {
 		// Nothing was sent but the ids are spent: the stream is no
 		// longer in step with the server's window.
@@ -202,12 +202,15 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 	closeErr := c.closeErr
 	c.mu.Unlock()
 	if !ok {
+		done()
 		for i := range calls {
 			rs[i].Resolve(nil, closeErr)
 		}
 		return
 	}
-	if err := c.writeFrame(frame); err != nil {
+	err = c.writeFrame(frame)
+	done()
+	if err != nil {
 		// closeWithError fails the entries with the connection error.
 		c.closeWithError(err)
 		return
@@ -234,7 +237,10 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 // framing header, then each SMB2 header and body, each but the last padded
 // to 8 bytes with NextCommand pointing past the padding; each message
 // signed, or the whole chain encrypted, as the session requires.
-func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) (net.Buffers, error) {
+//
+// The frame may live in a pooled buffer: the caller calls done once the
+// frame is written (or abandoned), and not touch it after.
+func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) (frame net.Buffers, done func(), err error) {
 	encrypt := false
 	if sess != nil && sess.sealer != nil {
 		encrypt = sess.encryptAll
@@ -262,11 +268,15 @@ func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) (ne
 		hs[0].Put(buf[netbios.HeaderLen:])
 		copy(buf[netbios.HeaderLen+smb2.HeaderSize:], reqs[0].Body)
 		if err := netbios.PutHeader(buf, size); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return net.Buffers{buf, reqs[0].Payload}, nil
+		return net.Buffers{buf, reqs[0].Payload}, noop, nil
 	}
-	buf := make([]byte, netbios.HeaderLen+size, netbios.HeaderLen+size+transformOverhead)
+	// Large frames (signed or encrypted WRITEs, compound uploads) come from
+	// the receive pools and go back once written: the garbage collector
+	// would otherwise see a chunk-sized allocation per request.
+	fb := getFrame(netbios.HeaderLen + size)
+	buf := fb.b
 	off := netbios.HeaderLen
 	for i := range hs {
 		h := &hs[i]
@@ -279,12 +289,15 @@ func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) (ne
 		}
 		msg := buf[off : off+lens[i]]
 		h.Put(msg)
-		copy(msg[smb2.HeaderSize+copy(msg[smb2.HeaderSize:], reqs[i].Body):], reqs[i].Payload)
+		n := smb2.HeaderSize + copy(msg[smb2.HeaderSize:], reqs[i].Body)
+		n += copy(msg[n:], reqs[i].Payload)
+		clear(msg[n:]) // the padding: a pooled buffer holds old bytes
 		if sign {
 			// [MS-SMB2] 3.2.4.1.4: each message of a chain is signed
 			// separately, padding included.
 			if err := sess.signer.Sign(msg); err != nil {
-				return nil, err
+				fb.release()
+				return nil, nil, err
 			}
 		}
 		if reqs[i].OnSent != nil {
@@ -293,18 +306,23 @@ func (c *Conn) encodeChain(hs []smb2.Header, reqs []*Request, sess *Session) (ne
 		off += lens[i]
 	}
 	if encrypt {
-		out := make([]byte, netbios.HeaderLen, netbios.HeaderLen+transformOverhead+size)
-		out, err := sess.sealer.Seal(out, sess.ID, buf[netbios.HeaderLen:])
+		efb := getFrame(netbios.HeaderLen + transformOverhead + size)
+		out, err := sess.sealer.Seal(efb.b[:netbios.HeaderLen], sess.ID, buf[netbios.HeaderLen:])
+		fb.release()
 		if err != nil {
-			return nil, err
+			efb.release()
+			return nil, nil, err
 		}
-		buf = out
+		fb, buf = efb, out
 	}
 	if err := netbios.PutHeader(buf, len(buf)-netbios.HeaderLen); err != nil {
-		return nil, err
+		fb.release()
+		return nil, nil, err
 	}
-	return net.Buffers{buf}, nil
+	return net.Buffers{buf}, fb.release, nil
 }
+
+func noop() {}
 
 // transformOverhead is the size of the SMB2 TRANSFORM_HEADER.
 const transformOverhead = 52
@@ -362,12 +380,14 @@ func (c *Conn) sendCancel(cl *call, isAsync bool, asyncID uint64) {
 	if sess != nil {
 		h.SessionID = sess.ID
 	}
-	frame, err := c.encodeChain([]smb2.Header{h}, []*Request{{Body: body[:], Encrypt: cl.encrypt}}, sess)
+	frame, done, err := c.encodeChain([]smb2.Header{h}, []*Request{{Body: body[:], Encrypt: cl.encrypt}}, sess)
 	if err != nil {
 		c.log.Warn("encoding CANCEL failed")
 		return
 	}
-	if err := c.writeFrame(frame); err != nil {
+	err = c.writeFrame(frame)
+	done()
+	if err != nil {
 		c.closeWithError(err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/gosmb/gosmb/engine"
@@ -115,6 +116,10 @@ func (f *File) consumeFirst(resp *engine.Response, err error, w io.Writer, asked
 // smallFileMax is the largest upload sent as one CREATE+WRITE+CLOSE.
 const smallFileMax = 64 << 10
 
+// headPool recycles the buffers Store reads a source's first bytes into:
+// a fan-out of small uploads would otherwise allocate one per file.
+var headPool = sync.Pool{New: func() any { b := make([]byte, smallFileMax+1); return &b }}
+
 var storeAccess = smb2.FileWriteData | smb2.FileAppendData | smb2.FileReadAttributes | smb2.FileWriteAttributes | smb2.Synchronize
 
 // Store copies r to the file at path, like pysmb's storeFileFromOffset:
@@ -143,7 +148,9 @@ func (s *Share) Store(ctx context.Context, path string, r io.Reader, offset int6
 		return offset, err
 	}
 	defer s.budget.release(headMax)
-	head := make([]byte, headMax)
+	hp := headPool.Get().(*[]byte)
+	defer headPool.Put(hp) // Send has written it when it returns
+	head := (*hp)[:headMax]
 	n, err := io.ReadFull(r, head)
 	small := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 	if err != nil && !small {
@@ -153,8 +160,8 @@ func (s *Share) Store(ctx context.Context, path string, r io.Reader, offset int6
 	if small {
 		steps := []step{}
 		if len(head) > 0 {
-			wbody, _ := (&smb2.WriteRequest{Offset: uint64(offset), FileID: smb2.FileIDAny, Data: head}).Append(nil)
-			steps = append(steps, step{cmd: smb2.CommandWrite, body: wbody, charge: engine.CreditCharge(len(head))})
+			wbody, _ := (&smb2.WriteRequest{Offset: uint64(offset), FileID: smb2.FileIDAny, Data: head}).AppendHeader(nil)
+			steps = append(steps, step{cmd: smb2.CommandWrite, body: wbody, payload: head, charge: engine.CreditCharge(len(head))})
 		}
 		f, rs, err := s.openDo(ctx, "store", name, o, steps...)
 		if err != nil {
