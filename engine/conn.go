@@ -60,9 +60,9 @@ type Conn struct {
 
 	readerDone chan struct{} // closed when readLoop returns
 
-	writeMu sync.Mutex // serialises frame writes on nc
+	writeSem chan struct{} // one slot: serialises frame writes on nc; a channel so a waiter can give up when its context ends
 
-	bg sync.WaitGroup // short-lived goroutines started by the reader (late CANCEL, OnAbandoned); Close waits for them
+	bg sync.WaitGroup // short-lived goroutines (late CANCEL, OnAbandoned, writes handed off by senders whose context ended); Close waits for them
 
 	lastRecv atomic.Int64 // unix nanoseconds of the last frame read; owned by readLoop, read by anyone
 
@@ -88,6 +88,7 @@ func New(nc net.Conn, cfg Config) *Conn {
 		cfg:        cfg,
 		log:        cfg.Logger,
 		readerDone: make(chan struct{}),
+		writeSem:   make(chan struct{}, 1),
 		sessions:   make(map[uint64]*Session),
 	}
 	c.ctx, c.cancel = context.WithCancelCause(context.Background())

@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"sync/atomic"
@@ -21,8 +23,8 @@ type Request struct {
 	Body   []byte      // the encoded body that follows the header
 	// Payload follows Body on the wire (WRITE data, with Body from
 	// WriteRequest.AppendHeader). Unsigned and unencrypted, it is written
-	// with a vectored write and never copied. Send has written it when
-	// it returns, so the caller may reuse it then.
+	// with a vectored write and not copied. Send has written or copied it
+	// when it returns, so the caller may reuse it then.
 	Payload []byte
 
 	// CreditCharge is the number of credits the request costs (0 means 1):
@@ -91,7 +93,10 @@ func CreditCharge(size int) uint16 {
 
 // Send writes req and returns a Future for its final response. Send returns
 // once the request is on the wire (or has failed); it blocks only for
-// credits and for the socket. The Future
+// credits and for the socket. If ctx ends while it waits for the socket
+// (another large frame is being written), Send returns at once with the
+// Future failed, and the request goes out later on its own, followed by a
+// CANCEL: its MessageId is spent and must reach the server. The Future
 // resolves with the response whatever its NTSTATUS (callers decide what a
 // status means), or fails with a *ConnError when the connection dies, the
 // context's cause when ctx ends first, or a *SignatureError when the
@@ -208,7 +213,11 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 		}
 		return
 	}
-	err = c.writeFrame(frame)
+	err = c.writeFrame(ctx, frame)
+	if err == errWriteWaitEnded {
+		c.writeLater(context.Cause(ctx), frame, done, calls)
+		return
+	}
 	done()
 	if err != nil {
 		// closeWithError fails the entries with the connection error.
@@ -327,11 +336,23 @@ func noop() {}
 // transformOverhead is the size of the SMB2 TRANSFORM_HEADER.
 const transformOverhead = 52
 
-// writeFrame writes one whole frame under writeMu, bounded by WriteTimeout.
-// Several buffers go out in one writev on TCP connections.
-func (c *Conn) writeFrame(frame net.Buffers) error {
-	c.writeMu.Lock()
-	defer c.writeMu.Unlock()
+// errWriteWaitEnded is writeFrame's answer when ctx ended before the
+// socket was free; nothing was written.
+var errWriteWaitEnded = errors.New("engine: context ended waiting to write")
+
+// writeFrame writes one whole frame while holding writeSem, bounded by
+// WriteTimeout. Several buffers go out in one writev on TCP connections.
+// Waiting for the socket stops when ctx ends (errWriteWaitEnded) or the
+// connection closes.
+func (c *Conn) writeFrame(ctx context.Context, frame net.Buffers) error {
+	select {
+	case c.writeSem <- struct{}{}:
+	case <-ctx.Done():
+		return errWriteWaitEnded
+	case <-c.ctx.Done():
+		return c.closeError()
+	}
+	defer func() { <-c.writeSem }()
 	if err := c.ctx.Err(); err != nil {
 		return c.closeError()
 	}
@@ -385,9 +406,57 @@ func (c *Conn) sendCancel(cl *call, isAsync bool, asyncID uint64) {
 		c.log.Warn("encoding CANCEL failed")
 		return
 	}
-	err = c.writeFrame(frame)
+	err = c.writeFrame(context.Background(), frame)
 	done()
 	if err != nil {
 		c.closeWithError(err)
 	}
+}
+
+// writeLater takes over a registered chain whose sender's context ended
+// while it waited for the socket. The Futures fail now with cause; the
+// frame, whose MessageIds are spent, is written by a goroutine Close waits
+// for, then each request still unanswered is cancelled. Late responses are
+// handled as for any abandoned request (credits kept, OnAbandoned run).
+func (c *Conn) writeLater(cause error, frame net.Buffers, done func(), calls []*call) {
+	if len(frame) > 1 {
+		// The vectored payload is the caller's, who may reuse it as soon
+		// as Send returns: copy it.
+		frame = net.Buffers{bytes.Join(frame, nil)}
+	}
+	c.mu.Lock()
+	if c.closed {
+		// closeWithError has failed (or is failing) every entry.
+		c.mu.Unlock()
+		done()
+		return
+	}
+	for _, cl := range calls {
+		if c.pending.get(cl.mid) == cl {
+			cl.abandoned = true
+		}
+	}
+	c.bg.Add(1) // under mu, before closed is set: Close's Wait comes after
+	c.mu.Unlock()
+	for _, cl := range calls {
+		cl.resolve.Resolve(nil, cause)
+	}
+	go func() {
+		defer c.bg.Done()
+		err := c.writeFrame(context.Background(), frame)
+		done()
+		if err != nil {
+			c.closeWithError(err)
+			return
+		}
+		for _, cl := range calls {
+			c.mu.Lock()
+			live := c.pending.get(cl.mid) == cl
+			isAsync, asyncID := cl.isAsync, cl.asyncID
+			c.mu.Unlock()
+			if live {
+				c.sendCancel(cl, isAsync, asyncID)
+			}
+		}
+	}()
 }

@@ -13,7 +13,7 @@
 // Lock order (never hold one across network I/O):
 //
 //	Conn.mu  →  creditGate.mu
-//	Conn.writeMu is taken alone, around a single frame write.
+//	Conn.writeSem is taken alone, around a single frame write.
 //
 // # Contexts
 //

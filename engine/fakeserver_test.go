@@ -32,11 +32,20 @@ type fakeReq struct {
 
 // newFake starts an engine Conn wired to a fake server.
 func newFake(t testing.TB, cfg Config) (*Conn, *fakeServer) {
+	return newFakeWrapped(t, cfg, nil)
+}
+
+// newFakeWrapped is newFake with the client's end of the pipe wrapped.
+func newFakeWrapped(t testing.TB, cfg Config, wrap func(net.Conn) net.Conn) (*Conn, *fakeServer) {
 	t.Helper()
 	cli, srv := net.Pipe()
 	s := &fakeServer{t: t, nc: srv, reqs: make(chan fakeReq, 4096), done: make(chan struct{})}
 	go s.loop()
-	c := New(cli, cfg)
+	var nc net.Conn = cli
+	if wrap != nil {
+		nc = wrap(cli)
+	}
+	c := New(nc, cfg)
 	t.Cleanup(func() {
 		c.Close()
 		s.nc.Close()

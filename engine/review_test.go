@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"math/rand/v2"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -131,5 +133,90 @@ func TestResponseWithWrongCommandFails(t *testing.T) {
 	var pe *ProtocolError
 	if _, err := f.Wait(context.Background()); !errors.As(err, &pe) {
 		t.Fatalf("reply with another command: %v, want ProtocolError", err)
+	}
+}
+
+// stallConn holds every write of more than 64 KiB until release is closed
+// (or the connection is), like a socket whose peer stopped reading.
+type stallConn struct {
+	net.Conn
+	stalled chan struct{} // closed when the first big write starts waiting
+	release chan struct{}
+	once    sync.Once
+	closed  chan struct{}
+	cOnce   sync.Once
+}
+
+func (s *stallConn) Write(p []byte) (int, error) {
+	if len(p) > 64<<10 {
+		s.once.Do(func() { close(s.stalled) })
+		select {
+		case <-s.release:
+		case <-s.closed:
+			return 0, net.ErrClosed
+		}
+	}
+	return s.Conn.Write(p)
+}
+
+func (s *stallConn) Close() error {
+	s.cOnce.Do(func() { close(s.closed) })
+	return s.Conn.Close()
+}
+
+// TestSendBehindStalledWriteHonoursContext: while one large frame is
+// stuck in the socket, another request's Send returns when its context
+// ends, with its Future failed; its frame still goes out later (its
+// MessageId is spent), followed by a CANCEL, and the connection stays
+// usable.
+func TestSendBehindStalledWriteHonoursContext(t *testing.T) {
+	sc := &stallConn{stalled: make(chan struct{}), release: make(chan struct{}), closed: make(chan struct{})}
+	c, s := newFakeWrapped(t, Config{}, func(nc net.Conn) net.Conn { sc.Conn = nc; return sc })
+	primeCredits(t, c, s, 10)
+
+	big := make(chan *future.Future[*Response], 1)
+	go func() {
+		payload := bytes.Repeat([]byte{7}, 512<<10)
+		big <- c.Send(context.Background(), &Request{Header: smb2.Header{Command: smb2.CommandWrite}, Body: []byte("BODY"), Payload: payload})
+	}()
+	<-sc.stalled
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	sent := make(chan *future.Future[*Response], 1)
+	go func() { sent <- c.Send(ctx, echoReq(2)) }()
+	var f *future.Future[*Response]
+	select {
+	case f = <-sent:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Send still blocked behind a stalled write 2s after its 50ms context ended")
+	}
+	if _, err := f.Wait(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Future of the request stuck behind the stall: %v, want DeadlineExceeded", err)
+	}
+
+	close(sc.release)
+	w := s.next()
+	if w.h.Command != smb2.CommandWrite || len(w.body) != 4+512<<10 {
+		t.Fatalf("first on the wire: %v, %d bytes", w.h.Command, len(w.body))
+	}
+	e := s.next()
+	if e.h.Command != smb2.CommandEcho || tagOf(e.body) != 2 {
+		t.Fatalf("second on the wire: %v tag %d, want the abandoned ECHO", e.h.Command, tagOf(e.body))
+	}
+	cn := s.next()
+	if cn.h.Command != smb2.CommandCancel || cn.h.MessageID != e.h.MessageID {
+		t.Fatalf("third on the wire: %v for MessageId %d, want CANCEL for %d", cn.h.Command, cn.h.MessageID, e.h.MessageID)
+	}
+	s.respond(e, ntstatus.Success, 1, e.body) // late: dropped, credits kept
+	s.respond(w, ntstatus.Success, 1, nil)
+	if _, err := (<-big).Wait(context.Background()); err != nil {
+		t.Fatalf("the stalled WRITE: %v", err)
+	}
+	f3 := c.Send(context.Background(), echoReq(3))
+	r3 := s.next()
+	s.respond(r3, ntstatus.Success, 1, r3.body)
+	if resp, err := f3.Wait(context.Background()); err != nil || tagOf(resp.Body) != 3 {
+		t.Fatalf("connection after the stall: %v", err)
 	}
 }

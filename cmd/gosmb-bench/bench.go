@@ -88,6 +88,11 @@ func (b *bench) logf(format string, args ...any) {
 // measure runs every client runs times, interleaved (client 1, 2, …, then
 // again) so that a slow patch of a shared machine hits all of them.
 func (b *bench) measure(id, title, unit string, work float64, clients []client) error {
+	return b.measureRuns(b.cfg.runs, id, title, unit, work, clients)
+}
+
+// measureRuns is measure with its own number of runs.
+func (b *bench) measureRuns(runs int, id, title, unit string, work float64, clients []client) error {
 	rows := make([]*row, len(clients))
 	for i, c := range clients {
 		rows[i] = &row{Scenario: id, Title: title, Client: c.name, How: c.how, Unit: unit, Work: work}
@@ -96,7 +101,7 @@ func (b *bench) measure(id, title, unit string, work float64, clients []client) 
 		}
 	}
 	b.meta.Load = append(b.meta.Load, scenarioLoad{Scenario: id, Start: loadavg()})
-	for r := range b.cfg.runs {
+	for r := range runs {
 		for i, c := range clients {
 			if c.run == nil {
 				continue
@@ -114,7 +119,7 @@ func (b *bench) measure(id, title, unit string, work float64, clients []client) 
 				est = "~"
 			}
 			b.logf("%-8s %-15s run %d/%d: %s%.1f %s (incl. connect %.1f), peak RSS %.1f MiB %s",
-				rows[i].Scenario, c.name, r+1, b.cfg.runs, est, work/s.Xfer.Seconds(), unit, work/s.Total.Seconds(),
+				rows[i].Scenario, c.name, r+1, runs, est, work/s.Xfer.Seconds(), unit, work/s.Total.Seconds(),
 				float64(s.RSSKiB)/1024, s.Session)
 		}
 	}

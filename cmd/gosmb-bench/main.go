@@ -48,10 +48,12 @@ type config struct {
 	timeout    time.Duration
 	rtt        time.Duration
 	baseRuns   int
+	hugeSize   int64
+	hugeRuns   int
 	args       []string
 }
 
-var allScenarios = []string{"a", "b", "c", "d", "e", "f"}
+var allScenarios = []string{"a", "b", "c", "d", "e", "f", "g"}
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == childArg {
@@ -73,7 +75,9 @@ func parseFlags() (*config, error) {
 	size := flag.String("size", "1GiB", "size of the big file for (a), (b), (f)")
 	parSize := flag.String("par-size", "32MiB", "size of each file in (e)")
 	smallSize := flag.String("small-size", "16KiB", "size of each file in (c)")
-	scen := flag.String("scenarios", strings.Join(allScenarios, ","), "scenarios to run, comma separated: a,b,c,d,e,f")
+	hugeSize := flag.String("huge-size", "10GiB", "size of the sparse file (g) downloads and uploads to check that memory stays bounded")
+	flag.IntVar(&cfg.hugeRuns, "huge-runs", 1, "measured runs of (g)")
+	scen := flag.String("scenarios", strings.Join(allScenarios, ","), "scenarios to run, comma separated: a,b,c,d,e,f,g")
 	gChunk := flag.String("gosmb-chunk", "0", "gosmb client's Transfer.ChunkSize (0: library default, 1 MiB)")
 	gWindow := flag.String("gosmb-window", "0", "gosmb client's Transfer.Window (0: library default, 16 MiB)")
 	gConn := flag.String("gosmb-conn-window", "0", "gosmb client's Transfer.ConnWindow (0: library default, 64 MiB)")
@@ -98,7 +102,7 @@ func parseFlags() (*config, error) {
 	for _, p := range []struct {
 		s   string
 		dst *int64
-	}{{*size, &cfg.size}, {*parSize, &cfg.parSize}, {*smallSize, &cfg.smallSize}} {
+	}{{*size, &cfg.size}, {*parSize, &cfg.parSize}, {*smallSize, &cfg.smallSize}, {*hugeSize, &cfg.hugeSize}} {
 		if *p.dst, err = parseSize(p.s); err != nil {
 			return nil, err
 		}
@@ -131,7 +135,7 @@ func parseFlags() (*config, error) {
 		}
 		cfg.scenarios[s] = true
 	}
-	if cfg.runs < 1 || cfg.calibRuns < 1 || cfg.baseRuns < 1 || cfg.parFiles < 1 || cfg.smallFiles < 1 || cfg.statOps < 1 || cfg.conc < 1 {
+	if cfg.runs < 1 || cfg.calibRuns < 1 || cfg.baseRuns < 1 || cfg.parFiles < 1 || cfg.smallFiles < 1 || cfg.statOps < 1 || cfg.conc < 1 || cfg.hugeRuns < 1 {
 		return nil, fmt.Errorf("counts must be at least 1")
 	}
 	if cfg.size < 1 || cfg.parSize < 1 || cfg.smallSize < 1 {
@@ -227,6 +231,7 @@ func run(cfg *config) error {
 	}{
 		{"a", b.scenarioA}, {"b", b.scenarioB}, {"c", b.scenarioC},
 		{"d", b.scenarioD}, {"e", b.scenarioE}, {"f", b.scenarioF},
+		{"g", b.scenarioG},
 	}
 	for _, s := range steps {
 		if !cfg.scenarios[s.id] {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -45,11 +46,23 @@ func procsUsing(conf string) []int {
 // killByConf ends every process using conf: SIGTERM, then SIGKILL for those
 // still there after half of timeout. It returns an error naming any that
 // outlive timeout.
-func killByConf(conf string, timeout time.Duration) error {
+//
+// watch are more pids (smbd's process group, already signalled) to wait
+// for: a process on its way out drops its command line before it is a
+// zombie, so procsUsing alone can declare victory too early.
+func killByConf(conf string, timeout time.Duration, watch ...int) error {
 	start := time.Now()
 	termed := map[int]bool{}
+	for _, pid := range watch {
+		termed[pid] = true
+	}
 	for {
 		pids := procsUsing(conf)
+		for pid := range termed {
+			if len(liveProcs([]int{pid})) > 0 && !slices.Contains(pids, pid) {
+				pids = append(pids, pid)
+			}
+		}
 		if len(pids) == 0 {
 			return nil
 		}
@@ -117,4 +130,46 @@ func (s *Server) listensOn(port int) bool {
 		}
 	}
 	return false
+}
+
+// groupMembers returns the pids in process group pgid.
+func groupMembers(pgid int) []int {
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp ...
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) > 2 && f[2] == strconv.Itoa(pgid) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// liveProcs returns the pids in pids that exist and are not zombies.
+func liveProcs(pids []int) []int {
+	var live []int
+	for _, pid := range pids {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// pid (comm) S ...: the state follows the last ')'.
+		if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) && stat[i+2] != 'Z' {
+			live = append(live, pid)
+		}
+	}
+	return live
 }

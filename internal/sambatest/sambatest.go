@@ -462,8 +462,10 @@ func (s *Server) Close() error {
 
 // stop ends smbd and every process that uses our config.
 func (s *Server) stop() error {
+	var group []int
 	if s.cmd != nil {
 		pgid := s.PID
+		group = groupMembers(pgid)
 		// SIGTERM lets smbd end its children cleanly (they also exit when
 		// the parent goes); the group signal reaches them either way.
 		syscall.Kill(-pgid, syscall.SIGTERM)
@@ -479,7 +481,7 @@ func (s *Server) stop() error {
 	// samba-dcerpcd, started on demand for named pipes (srvsvc share
 	// listing), calls setsid and is reparented away from smbd: find it
 	// and its workers by our config path in their command line.
-	return killByConf(s.ConfPath, 5*time.Second)
+	return killByConf(s.ConfPath, 5*time.Second, group...)
 }
 
 func (s *Server) removeDirs() error {

@@ -401,22 +401,6 @@ func TestParallelLaunch(t *testing.T) {
 	}
 }
 
-// liveProcs returns the pids in pids that still run (zombies do not count).
-func liveProcs(pids []int) []int {
-	var live []int
-	for _, pid := range pids {
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		// pid (comm) S ...: the state follows the last ')'.
-		if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) && stat[i+2] != 'Z' {
-			live = append(live, pid)
-		}
-	}
-	return live
-}
-
 // childrenOf returns the pids whose parent is ppid.
 func childrenOf(ppid int) []int {
 	ents, _ := os.ReadDir("/proc")
