@@ -10,10 +10,9 @@ import (
 
 // step is one request run on a file opened by the same compound chain.
 type step struct {
-	cmd     smb2.Command
-	body    []byte
-	payload []byte // follows body on the wire (WRITE data), not copied first
-	charge  uint16
+	cmd    smb2.Command
+	body   []byte
+	charge uint16
 	// ok lists statuses besides STATUS_SUCCESS the caller handles itself
 	// (STATUS_BUFFER_OVERFLOW, STATUS_BUFFER_TOO_SMALL, ...).
 	ok []ntstatus.Status
@@ -31,9 +30,7 @@ func (s *Share) openDo(ctx context.Context, op, name string, o OpenOptions, step
 	creq.OnAbandoned = nil // the chain's own CLOSE closes it
 	reqs := []*engine.Request{creq}
 	for _, st := range steps {
-		r := s.Tree.Request(st.cmd, st.body, st.charge)
-		r.Payload = st.payload
-		reqs = append(reqs, r)
+		reqs = append(reqs, s.Tree.Request(st.cmd, st.body, st.charge))
 	}
 	closeBody, _ := (&smb2.CloseRequest{FileID: smb2.FileIDAny}).Append(nil)
 	reqs = append(reqs, s.Tree.Request(smb2.CommandClose, closeBody, 0))
