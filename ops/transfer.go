@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/future"
@@ -205,9 +206,14 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 	next := off
 	srcEOF := false
 	budget := f.share.budget
+	pool := chunkPool(chunk)
 	defer func() {
 		for _, q := range queue {
 			budget.release(q.n)
+			free = append(free, q.buf) // sent (or copied) when Send returned
+		}
+		for _, b := range free {
+			pool.Put(&b)
 		}
 	}()
 
@@ -245,7 +251,7 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 			if n := len(free); n > 0 {
 				buf, free = free[n-1], free[:n-1]
 			} else {
-				buf = make([]byte, chunk)
+				buf = *pool.Get().(*[]byte)
 			}
 			n, err := io.ReadFull(r, buf[:chunk])
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -269,6 +275,19 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 		}
 	}
 	return done, nil
+}
+
+// chunkPools holds a sync.Pool of upload buffers per chunk size: there are
+// few sizes (the configured chunk, or what the credits allow), and a
+// fan-out of uploads would otherwise allocate a window of chunks per file.
+var chunkPools sync.Map // int → *sync.Pool of *[]byte
+
+func chunkPool(size int) *sync.Pool {
+	if p, ok := chunkPools.Load(size); ok {
+		return p.(*sync.Pool)
+	}
+	p, _ := chunkPools.LoadOrStore(size, &sync.Pool{New: func() any { b := make([]byte, size); return &b }})
+	return p.(*sync.Pool)
 }
 
 // WriteAt writes p at off with a window of concurrent WRITEs.
