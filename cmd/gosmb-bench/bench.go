@@ -15,6 +15,7 @@ import (
 const (
 	cGosmb     = "gosmb"
 	cGosmbOne  = "gosmb-1"
+	cGosmbPool = "gosmb-pool" // Options.Connections: -pool-conns
 	cSmbclient = "smbclient"
 	cSmbBest   = "smbclient-best"
 )
@@ -93,6 +94,9 @@ func (b *bench) measure(id, title, unit string, work float64, clients []client) 
 
 // measureRuns is measure with its own number of runs.
 func (b *bench) measureRuns(runs int, id, title, unit string, work float64, clients []client) error {
+	if poolConns < 1 {
+		clients = slices.DeleteFunc(clients, func(c client) bool { return c.name == cGosmbPool })
+	}
 	rows := make([]*row, len(clients))
 	for i, c := range clients {
 		rows[i] = &row{Scenario: id, Title: title, Client: c.name, How: c.how, Unit: unit, Work: work}
@@ -212,6 +216,13 @@ var gosmbTransfer ops.Options
 
 // gosmbConns is the gosmb client's Options.Connections (-gosmb-conns).
 var gosmbConns int
+
+// poolConns is the gosmb-pool client's Options.Connections (-pool-conns).
+var poolConns = 2
+
+func withPool(j *job) { j.Connections = poolConns }
+
+func poolHow(how string) string { return fmt.Sprintf("as gosmb, Connections: %d; ", poolConns) + how }
 
 // profile runs j once more, not counted, under the CPU profiler.
 func (b *bench) profile(id string, j *job, check func(res *jobResult) error) error {

@@ -269,7 +269,7 @@ func (b *bench) printMarkdown(w io.Writer) {
 	fmt.Fprintln(w, "| scenario | client | allocated | per unit of work | mallocs | GCs | GC pause |")
 	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|")
 	for _, r := range b.rows {
-		if r.Client != cGosmb && r.Client != cGosmbOne {
+		if r.Client != cGosmb && r.Client != cGosmbOne && r.Client != cGosmbPool {
 			continue
 		}
 		s := medianSample(r.Samples)

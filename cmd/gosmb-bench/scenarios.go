@@ -269,7 +269,7 @@ func (b *bench) scenarioC() error {
 		d := fmt.Sprintf("up-small-%s-%d", client, r)
 		return d, filepath.Join(srv.ShareDir, d), os.Mkdir(filepath.Join(srv.ShareDir, d), 0o777)
 	}
-	gosmbUp := func(one bool, name string) func(int) (sample, error) {
+	gosmbUp := func(one bool, name string, conns int) func(int) (sample, error) {
 		return func(r int) (sample, error) {
 			d, local, err := upDir(name, r)
 			if err != nil {
@@ -278,6 +278,9 @@ func (b *bench) scenarioC() error {
 			defer os.RemoveAll(local)
 			j := newJob(srv, "put", one)
 			j.Concurrency = conc
+			if conns > 0 {
+				j.Connections = conns
+			}
 			for _, f := range fx.smallNames {
 				j.Paths = append(j.Paths, d+"/"+f)
 				j.Sources = append(j.Sources, filepath.Join(fx.smallDir, f))
@@ -311,8 +314,9 @@ func (b *bench) scenarioC() error {
 	}
 	mputHow := "-c 'prompt off; recurse on; lcd <src>; cd <dir>; mput *'"
 	err := b.measure("c.up", "upload "+what, "files/s", float64(n), []client{
-		{name: cGosmb, how: concHow, run: gosmbUp(false, cGosmb)},
-		{name: cGosmbOne, how: gosmbOneHow, run: gosmbUp(true, cGosmbOne)},
+		{name: cGosmb, how: concHow, run: gosmbUp(false, cGosmb, 0)},
+		{name: cGosmbPool, how: poolHow(concHow), run: gosmbUp(false, cGosmbPool, poolConns)},
+		{name: cGosmbOne, how: gosmbOneHow, run: gosmbUp(true, cGosmbOne, 0)},
 		{name: cSmbclient, how: mputHow, run: smbUp(nil, cSmbclient)},
 		bestClient(b.bestPut, smbUp(b.bestPut, cSmbBest), mputHow),
 	})
@@ -399,6 +403,7 @@ func (b *bench) scenarioC() error {
 	mgetHow := "-c 'prompt off; recurse on; lcd <tmpfs dir>; cd small-src; mget *'"
 	err = b.measure("c.get", "download "+what, "files/s", float64(n), []client{
 		{name: cGosmb, how: concHow + ", each into SHA-256", run: b.gosmbGet(srv, false, paths, fx.smallHashes, fx.smallSize, conc, nil)},
+		{name: cGosmbPool, how: poolHow(concHow + ", each into SHA-256"), run: b.gosmbGet(srv, false, paths, fx.smallHashes, fx.smallSize, conc, withPool)},
 		{name: cGosmbOne, how: gosmbOneHow, run: b.gosmbGet(srv, true, paths, fx.smallHashes, fx.smallSize, conc, nil)},
 		{name: cSmbclient, how: mgetHow, run: smbGetAll(nil)},
 		bestClient(b.bestGet, smbGetAll(b.bestGet), mgetHow),
@@ -443,10 +448,13 @@ func (b *bench) scenarioD() error {
 		}
 		return nil
 	}
-	stat := func(one bool) func(int) (sample, error) {
+	stat := func(one bool, conns int) func(int) (sample, error) {
 		return func(int) (sample, error) {
 			j := newJob(srv, "stat", one)
 			j.Paths, j.Concurrency = fx.metaNames, conc
+			if conns > 0 {
+				j.Connections = conns
+			}
 			return b.gosmbSample(j, checkSizes)
 		}
 	}
@@ -473,8 +481,9 @@ func (b *bench) scenarioD() error {
 		return b.smbclientSample(res, 0, false)
 	}
 	err := b.measure("d", fmt.Sprintf("%d GetAttributes", n), "ops/s", float64(n), []client{
-		{name: cGosmb, how: fmt.Sprintf("GetAttributes, %d in flight", conc), run: stat(false)},
-		{name: cGosmbOne, how: "one at a time", run: stat(true)},
+		{name: cGosmb, how: fmt.Sprintf("GetAttributes, %d in flight", conc), run: stat(false, 0)},
+		{name: cGosmbPool, how: poolHow(fmt.Sprintf("GetAttributes, %d in flight", conc)), run: stat(false, poolConns)},
+		{name: cGosmbOne, how: "one at a time", run: stat(true, 0)},
 		{name: cSmbclient, how: fmt.Sprintf("stdin script of %d 'allinfo meta/mNNNN' lines", n), run: smb},
 	})
 	if err != nil {
@@ -539,6 +548,7 @@ func (b *bench) scenarioE() error {
 	how := fmt.Sprintf("%d processes at once, each -c 'get par/fNN.bin -' into SHA-256; RSS summed", n)
 	err := b.measure("e", fmt.Sprintf("%d × %s concurrently", n, fmtSize(fx.parSize)), "MB/s", float64(fx.parSize)*float64(n)/1e6, []client{
 		{name: cGosmb, how: fmt.Sprintf("defaults, %d RetrieveFile at once on one connection", n), run: b.gosmbGet(srv, false, fx.parNames, fx.parHashes, fx.parSize, n, nil)},
+		{name: cGosmbPool, how: poolHow(fmt.Sprintf("%d RetrieveFile at once", n)), run: b.gosmbGet(srv, false, fx.parNames, fx.parHashes, fx.parSize, n, withPool)},
 		{name: cGosmbOne, how: gosmbOneHow, run: b.gosmbGet(srv, true, fx.parNames, fx.parHashes, fx.parSize, n, nil)},
 		{name: cSmbclient, how: how, run: smb(nil)},
 		bestClient(b.bestGet, smb(b.bestGet), how),
