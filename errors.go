@@ -1,6 +1,9 @@
 package gosmb
 
-import "github.com/gosmb/gosmb/engine"
+import (
+	"github.com/gosmb/gosmb/engine"
+	"github.com/gosmb/gosmb/ops"
+)
 
 // Error types. Every error a Client returns is one of these, a context
 // error, or a dial error from the net package.
@@ -26,4 +29,8 @@ var (
 	ErrSigningRequired       = engine.ErrSigningRequired
 	ErrSigningUnavailable    = engine.ErrSigningUnavailable
 	ErrEncryptionUnavailable = engine.ErrEncryptionUnavailable
+	// ErrFileReplaced: a download larger than its first READ found another
+	// file under the name when it opened it again for the rest (see
+	// Client.RetrieveFile).
+	ErrFileReplaced = ops.ErrFileReplaced
 )

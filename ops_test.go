@@ -235,6 +235,60 @@ func TestRetrieveOffsetMatrix(t *testing.T) {
 	}
 }
 
+// TestRetrieveAcrossTheFirstChunk: the first READ rides in a CREATE+READ+
+// CLOSE compound; what does not fit it is read through a second open.
+func TestRetrieveAcrossTheFirstChunk(t *testing.T) {
+	c, srv, _, ctx := opsSetup(t)
+	const chunk = 1 << 20 // the default Transfer.ChunkSize
+	files := map[string][]byte{}
+	for name, size := range map[string]int{"exact.bin": chunk, "bigger.bin": 2*chunk + chunk/2 + 123, "victim.bin": 3 * chunk, "other.bin": 3 * chunk} {
+		data := make([]byte, size)
+		rand.NewChaCha8([32]byte{byte(size), byte(len(name))}).Read(data)
+		if err := os.WriteFile(filepath.Join(srv.ShareDir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files[name] = data
+	}
+	for _, tc := range []struct {
+		name        string
+		off, length int64
+	}{
+		{"exact.bin", 0, -1},
+		{"bigger.bin", 0, -1},
+		{"bigger.bin", chunk - 10, 100},
+		{"bigger.bin", 0, chunk + 1},
+		{"bigger.bin", 5, -1},
+	} {
+		data := files[tc.name]
+		want := data[tc.off:]
+		if tc.length >= 0 {
+			want = want[:tc.length]
+		}
+		var b bytes.Buffer
+		var seen int64
+		res, err := c.RetrieveFileFromOffset(ctx, srv.Share, tc.name, &b, tc.off, tc.length, gosmb.WithProgress(func(n int64) { seen = n })).Wait(ctx)
+		if err != nil || res.Bytes != int64(len(want)) || !bytes.Equal(b.Bytes(), want) || seen != res.Bytes {
+			t.Fatalf("%s from %d, %d bytes: got %d (progress %d), %v; want %d matching the file", tc.name, tc.off, tc.length, res.Bytes, seen, err, len(want))
+		}
+	}
+
+	// Another file takes the name after the first chunk: the download
+	// fails instead of splicing two files together.
+	var b bytes.Buffer
+	replaced := false
+	res, err := c.RetrieveFile(ctx, srv.Share, "victim.bin", &b, gosmb.WithProgress(func(n int64) {
+		if !replaced {
+			replaced = true
+			if err := os.Rename(filepath.Join(srv.ShareDir, "other.bin"), filepath.Join(srv.ShareDir, "victim.bin")); err != nil {
+				t.Error(err)
+			}
+		}
+	})).Wait(ctx)
+	if !errors.Is(err, gosmb.ErrFileReplaced) || res.Bytes != chunk || !bytes.Equal(b.Bytes(), files["victim.bin"][:chunk]) {
+		t.Fatalf("download of a file replaced midway: %d bytes, %v; want the first %d and ErrFileReplaced", res.Bytes, err, chunk)
+	}
+}
+
 func TestStoreAndReadBack(t *testing.T) {
 	c, srv, _, ctx := opsSetup(t)
 	for _, name := range []string{

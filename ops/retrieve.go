@@ -5,12 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gosmb/gosmb/proto/ntstatus"
 	"io"
 	"sync"
 	"time"
 
 	"github.com/gosmb/gosmb/engine"
+	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
 )
 
@@ -18,16 +18,23 @@ var retrieveOpen = OpenOptions{
 	Access:      smb2.FileReadData | smb2.FileReadAttributes | smb2.Synchronize,
 	Disposition: smb2.FileOpen,
 	Options:     smb2.FileNonDirectoryFile,
+	queryDiskID: true, // to tell a reopen of the same file from a replacement
 }
+
+// ErrFileReplaced is returned by a download whose file was replaced (a
+// different file ID, or other times) between the compound that read its
+// first chunk and the open that reads the rest.
+var ErrFileReplaced = errors.New("gosmb: file replaced during the download")
 
 // Retrieve copies the file at path to w, like pysmb's
 // retrieveFileFromOffset: from offset, at most maxLength bytes (maxLength
 // < 0: to the end; 0: open and close only). It returns the file's
 // attributes and the number of bytes written to w.
 //
-// The open and the first READ travel as one compound request, so a small
-// file costs two round trips (that one and CLOSE); a larger one continues
-// with a window of READs.
+// The open, the first READ and the CLOSE travel as one compound request,
+// so a file that fits the first READ costs one round trip. A larger one is
+// opened again (checked to be the same file, else ErrFileReplaced) and
+// read on with a window of READs.
 //
 // A non-zero snapshot reads the file as it was in that snapshot.
 func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, maxLength int64, snapshot time.Time, progress func(int64)) (smb2.FileAttributes, int64, error) {
@@ -57,13 +64,17 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 		s.budget.release(first)
 		return 0, 0, err
 	}
+	creq.OnAbandoned = nil // the chain's own CLOSE closes it
 	rbody, _ := (&smb2.ReadRequest{Length: uint32(first), Offset: uint64(offset), FileID: smb2.FileIDAny, Padding: smb2.ReadResponseDataOffset}).Append(nil)
-	futs := s.Tree.SendCompound(ctx, creq, s.Tree.Request(smb2.CommandRead, rbody, engine.CreditCharge(first)))
+	closeBody, _ := (&smb2.CloseRequest{FileID: smb2.FileIDAny}).Append(nil)
+	futs := s.Tree.SendCompound(ctx, creq,
+		s.Tree.Request(smb2.CommandRead, rbody, engine.CreditCharge(first)),
+		s.Tree.Request(smb2.CommandClose, closeBody, 0))
 	cresp, cerr := futs[0].Wait(ctx)
 	rresp, rerr := futs[1].Wait(ctx)
+	clresp, clerr := futs[2].Wait(ctx)
 	s.budget.release(first)
 	if cerr != nil {
-		s.settleCreate(ctx, futs[0])
 		return 0, 0, cerr
 	}
 	f, err := s.openResult(name, cresp)
@@ -71,26 +82,56 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 		return 0, 0, err
 	}
 	n, done, err := f.consumeFirst(rresp, rerr, w, first)
-	if err == nil && !done && (maxLength < 0 || n < maxLength) {
-		rest := int64(-1)
-		if maxLength > 0 {
-			rest = maxLength - n
-		}
-		var prog func(int64)
-		if progress != nil {
-			prog = func(k int64) { progress(n + k) }
-		}
-		var m int64
-		m, err = f.ReadTo(ctx, w, offset+n, rest, prog)
-		n += m
-	} else if err == nil && progress != nil && n > 0 {
-		progress(n)
-	}
-	cerr = f.closeFor(ctx)
 	if err != nil {
 		return f.Attributes, n, err
 	}
-	return f.Attributes, n, cerr
+	if clerr == nil && clresp.Status() != ntstatus.Success {
+		clerr = statusErr("close", name, clresp.Status())
+	}
+	// The size the open reported ends the download too: no second open
+	// just to learn that a file of exactly one chunk has nothing more.
+	done = done || offset+n >= f.EndOfFile || (maxLength > 0 && n >= maxLength)
+	if done {
+		if progress != nil && n > 0 {
+			progress(n)
+		}
+		return f.Attributes, n, clerr
+	}
+	rest := int64(-1)
+	if maxLength > 0 {
+		rest = maxLength - n
+	}
+	var prog func(int64)
+	if progress != nil {
+		progress(n)
+		prog = func(k int64) { progress(n + k) }
+	}
+	g, err := s.Open(ctx, name, retrieveOpen)
+	if err != nil {
+		return f.Attributes, n, retag(err, "retrieve")
+	}
+	if !sameFile(f, g) {
+		g.closeFor(ctx)
+		return f.Attributes, n, fmt.Errorf("retrieve %s: %w", name, ErrFileReplaced)
+	}
+	m, err := g.ReadTo(ctx, w, offset+n, rest, prog)
+	n += m
+	cerr = g.closeFor(ctx)
+	if err != nil {
+		return g.Attributes, n, err
+	}
+	return g.Attributes, n, errors.Join(clerr, cerr)
+}
+
+// sameFile reports whether two opens of one name found the same file: by
+// the on-disk ID when the server gave one, else by write and change time
+// and size. Creation times are no help: Samba reports a synthesised one
+// that can move between two opens of an untouched file.
+func sameFile(a, b *File) bool {
+	if a.diskID != 0 || b.diskID != 0 {
+		return a.diskID == b.diskID
+	}
+	return a.LastWriteTime.Equal(b.LastWriteTime) && a.ChangeTime.Equal(b.ChangeTime) && a.EndOfFile == b.EndOfFile
 }
 
 // consumeFirst writes the compound READ's data to w; done reports the end
