@@ -26,6 +26,10 @@ var protocols = []struct {
 	{"SMB3_11", gosmb.SMB311, smb2.SigningAESGMAC},
 }
 
+// smallTrip is a size that takes the small paths both ways: one WRITE
+// with its CLOSE right behind, and one CREATE+READ+CLOSE compound.
+const smallTrip = 40009
+
 // roundTrip writes size random bytes to a new file through c and reads
 // them back, comparing every byte; it also checks the bytes on disk.
 func roundTrip(t *testing.T, c *gosmb.Client, srv *sambatest.Server, share, dir string, size int) {
@@ -70,6 +74,7 @@ func TestDialectMatrix(t *testing.T) {
 			}
 			t.Logf("negotiated SMB %s, signed=%v encrypted=%v", c.Dialect(), c.Session().Signed(), c.Session().Encrypted())
 			roundTrip(t, c, srv, srv.Share, srv.ShareDir, 3<<20+12345)
+			roundTrip(t, c, srv, srv.Share, srv.ShareDir, smallTrip)
 		})
 	}
 }
@@ -91,6 +96,7 @@ func TestSigningMandatoryMatrix(t *testing.T) {
 			}
 			t.Logf("SMB %s signs with %s", c.Dialect(), smb2.SigningAlgorithmName(s.SigningAlgorithm()))
 			roundTrip(t, c, srv, srv.Share, srv.ShareDir, 2<<20+7)
+			roundTrip(t, c, srv, srv.Share, srv.ShareDir, smallTrip)
 		})
 	}
 }
@@ -125,6 +131,7 @@ func TestEncryptionRequiredCiphers(t *testing.T) {
 				t.Fatalf("encrypted=%v cipher=%s, want encryption with %s", s.Encrypted(), smb2.CipherName(s.Cipher()), tc.samba)
 			}
 			roundTrip(t, c, srv, srv.Share, srv.ShareDir, 2<<20+3)
+			roundTrip(t, c, srv, srv.Share, srv.ShareDir, smallTrip)
 		})
 	}
 }
