@@ -86,8 +86,9 @@ func (b *bench) scenarioG() error {
 		})
 	}
 	title := fmt.Sprintf("%s sparse file (memory bound)", fmtSize(size))
+	runs := fmt.Sprintf("; %d run(s) (-huge-runs)", b.cfg.hugeRuns)
 	return b.measureRuns(b.cfg.hugeRuns, "g", title, "MB/s", float64(size)/1e6, []client{
-		{name: cGosmb, scenario: "g.get", title: "download " + title, how: gosmbDefaultHow + ", into SHA-256; share on disk; -huge-runs runs", run: b.gosmbGet(srv, false, paths, hashes, size, 1, nil)},
-		{name: cGosmb, scenario: "g.put", title: "upload " + title, how: gosmbDefaultHow + ", from a sparse tmpfs file; share on disk; -huge-runs runs", run: put},
+		{name: cGosmb, scenario: "g.get", title: "download " + title, how: gosmbDefaultHow + ", into SHA-256; share on disk" + runs, run: b.gosmbGet(srv, false, paths, hashes, size, 1, nil)},
+		{name: cGosmb, scenario: "g.put", title: "upload " + title, how: gosmbDefaultHow + ", from a sparse tmpfs file; share on disk" + runs, run: put},
 	})
 }
