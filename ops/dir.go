@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/proto/fscc"
 	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
@@ -16,78 +17,127 @@ const dirBufferSize = 1 << 20
 // ListPath lists the directory at dir, like pysmb's listPath: entries
 // whose name matches the server-side pattern ("*" for all; "." and ".."
 // included) and whose attributes pass search (SearchDefault for all).
-// It pages with QUERY_DIRECTORY until the server reports no more files.
+//
+// The open and two QUERY_DIRECTORY requests travel as one compound, so a
+// directory whose entries fit one buffer is listed in one round trip (the
+// second request comes back with STATUS_NO_MORE_FILES); a larger one pages
+// on. The CLOSE is sent without waiting for its answer.
 func (s *Share) ListPath(ctx context.Context, dir string, search uint32, pattern string) ([]SharedFile, error) {
 	if pattern == "" {
 		pattern = "*"
 	}
 	name := CleanPath(dir)
-	f, err := s.Open(ctx, name, OpenOptions{
+	creq, err := s.createReq(name, OpenOptions{
 		Access:      smb2.FileReadData | smb2.FileReadAttributes | smb2.Synchronize,
 		Disposition: smb2.FileOpen,
 		Options:     smb2.FileDirectoryFile,
 	})
 	if err != nil {
+		return nil, err
+	}
+	bufLen := s.dirBufferLen()
+	first, err := s.queryDirectoryReq(smb2.FileIDAny, pattern, bufLen, smb2.QueryDirectoryRestartScans)
+	if err != nil {
+		return nil, err
+	}
+	second, err := s.queryDirectoryReq(smb2.FileIDAny, pattern, bufLen, 0)
+	if err != nil {
+		return nil, err
+	}
+	futs := s.Tree.SendCompound(ctx, creq, first, second)
+	cresp, err := futs[0].Wait(ctx)
+	if err != nil {
+		s.settleCreate(ctx, futs[0])
+		return nil, err
+	}
+	f, err := s.openResult(name, cresp)
+	if err != nil {
 		return nil, retag(err, "list")
 	}
-	defer f.closeQuietly()
-	return f.list(ctx, search, pattern)
+	defer f.closeNoWait()
+	var out []SharedFile
+	for _, fut := range futs[1:] {
+		resp, err := fut.Wait(ctx)
+		if err != nil {
+			return nil, err
+		}
+		more, err := f.listPage(resp, search, &out)
+		if err != nil || !more {
+			return out, err
+		}
+	}
+	for {
+		req, err := s.queryDirectoryReq(f.ID, pattern, bufLen, 0)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := s.Tree.Session.Conn().Send(ctx, req).Wait(ctx)
+		if err != nil {
+			return nil, err
+		}
+		more, err := f.listPage(resp, search, &out)
+		if err != nil || !more {
+			return out, err
+		}
+	}
 }
 
-// list pages QUERY_DIRECTORY on an open directory.
-func (f *File) list(ctx context.Context, search uint32, pattern string) ([]SharedFile, error) {
-	bufLen := min(dirBufferSize, int(f.share.neg().MaxTransactSize))
-	if f.share.neg().Dialect == smb2.Dialect202 {
-		bufLen = min(bufLen, 64<<10)
+// dirBufferLen is the QUERY_DIRECTORY output buffer for this connection.
+func (s *Share) dirBufferLen() int {
+	n := min(dirBufferSize, int(s.neg().MaxTransactSize))
+	if s.neg().Dialect == smb2.Dialect202 {
+		n = min(n, 64<<10)
 	}
-	var out []SharedFile
-	flags := uint8(smb2.QueryDirectoryRestartScans)
-	for {
-		req := smb2.QueryDirectoryRequest{
-			FileInformationClass: smb2.FileIDBothDirectoryInformation,
-			Flags:                flags,
-			FileID:               f.ID,
-			FileName:             pattern,
-			OutputBufferLength:   uint32(bufLen),
-		}
-		flags = 0
-		body, err := req.Append(nil)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := f.share.Tree.Send(ctx, smb2.CommandQueryDirectory, body, creditChargeFor(bufLen)).Wait(ctx)
-		if err != nil {
-			return nil, err
-		}
-		switch st := resp.Status(); st {
-		case ntstatus.Success:
-		case ntstatus.NoMoreFiles:
-			return out, nil
-		case ntstatus.NoSuchFile:
-			// No entry matched the pattern: an empty listing, not an error.
-			return out, nil
-		default:
-			return nil, statusErr("list", f.Name, st)
-		}
-		var qr smb2.QueryDirectoryResponse
-		if err := qr.Decode(resp.Body); err != nil {
-			return nil, protoErr("QUERY_DIRECTORY response", err)
-		}
-		if len(qr.Buffer) == 0 {
-			// SUCCESS with nothing in it would loop forever.
-			return out, nil
-		}
-		es, err := fscc.DirEntries(qr.Buffer)
-		if err != nil {
-			return nil, protoErr("directory entries", err)
-		}
-		for i := range es {
-			sf := fromDirEntry(&es[i])
-			if matchesSearch(&sf, search) {
-				out = append(out, sf)
-			}
+	return n
+}
+
+func (s *Share) queryDirectoryReq(id smb2.FileID, pattern string, bufLen int, flags uint8) (*engine.Request, error) {
+	body, err := (&smb2.QueryDirectoryRequest{
+		FileInformationClass: smb2.FileIDBothDirectoryInformation,
+		Flags:                flags,
+		FileID:               id,
+		FileName:             pattern,
+		OutputBufferLength:   uint32(bufLen),
+	}).Append(nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.Tree.Request(smb2.CommandQueryDirectory, body, creditChargeFor(bufLen)), nil
+}
+
+// listPage appends the entries of one QUERY_DIRECTORY response that pass
+// search to out; more is false once the server has no more entries.
+func (f *File) listPage(resp *engine.Response, search uint32, out *[]SharedFile) (more bool, err error) {
+	defer resp.Release()
+	switch st := resp.Status(); st {
+	case ntstatus.Success:
+	case ntstatus.NoMoreFiles:
+		return false, nil
+	case ntstatus.NoSuchFile:
+		// No entry matched the pattern: an empty listing, not an error.
+		return false, nil
+	default:
+		return false, statusErr("list", f.Name, st)
+	}
+	var qr smb2.QueryDirectoryResponse
+	if err := qr.Decode(resp.Body); err != nil {
+		return false, protoErr("QUERY_DIRECTORY response", err)
+	}
+	if len(qr.Buffer) == 0 {
+		// SUCCESS with nothing in it would loop forever.
+		return false, nil
+	}
+	es, err := fscc.DirEntries(qr.Buffer)
+	if err != nil {
+		return false, protoErr("directory entries", err)
+	}
+	for i := range es {
+		sf := fromDirEntry(&es[i])
+		if matchesSearch(&sf, search) {
+			*out = append(*out, sf)
 		}
 	}
+	return true, nil
 }
 
 // splitPattern splits "dir/sub/a*.txt" into ("dir\sub", "a*.txt"):

@@ -191,6 +191,14 @@ func (f *File) Close(ctx context.Context) error {
 // fails and the handle must not leak, whatever the caller's context did.
 func (f *File) closeQuietly() { f.closeFor(context.Background()) }
 
+// closeNoWait sends CLOSE and does not wait for the answer, for handles
+// whose close outcome changes nothing for the caller (a listing). The
+// request is on the wire when it returns; the engine drops the response.
+func (f *File) closeNoWait() {
+	body, _ := (&smb2.CloseRequest{FileID: f.ID}).Append(nil)
+	f.share.Tree.Send(context.Background(), smb2.CommandClose, body, 0)
+}
+
 // closeFor closes f even if ctx has ended (a cancelled transfer must not
 // leave its handle open on the server), bounded by 5s.
 func (f *File) closeFor(ctx context.Context) error {
