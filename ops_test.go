@@ -6,12 +6,14 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -656,24 +658,58 @@ func TestCancelledTransfersCloseTheirHandles(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	waitNothingOpen(t, srv, "big.bin", "up0.bin")
+	ctx := context.Background()
+	if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+		t.Fatalf("connection unusable after cancellations: %v", err)
+	}
+}
+
+// waitNothingOpen waits up to 5 s for smbstatus to list no open handle
+// whose line names one of names.
+func waitNothingOpen(t *testing.T, srv *sambatest.Server, names ...string) {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		out, err := exec.Command("smbstatus", "-s", srv.ConfPath, "-L").CombinedOutput()
 		if err != nil {
 			t.Fatalf("smbstatus: %v\n%s", err, out)
 		}
-		if !strings.Contains(string(out), "big.bin") && !strings.Contains(string(out), "up0.bin") {
-			break
+		open := slices.ContainsFunc(names, func(n string) bool { return strings.Contains(string(out), n) })
+		if !open {
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("handles still open after the transfers were cancelled:\n%s", out)
+			t.Fatalf("handles still open on %q:\n%s", names, out)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	ctx := context.Background()
-	if _, err := c.Echo(ctx).Wait(ctx); err != nil {
-		t.Fatalf("connection unusable after cancellations: %v", err)
+}
+
+// TestOneRoundTripOperationsCloseTheirHandles: listings (whose CLOSE
+// nobody waits for), small downloads and uploads, attribute reads, and a
+// listing whose context ends at once leave no handle open on the server.
+func TestOneRoundTripOperationsCloseTheirHandles(t *testing.T) {
+	c, srv, _, ctx := opsSetup(t)
+	for i := 0; i < 20; i++ {
+		if _, err := c.ListPath(ctx, srv.Share, manyFolder, 0, "*").Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("small-%d.bin", i)
+		if _, err := c.StoreFile(ctx, srv.Share, name, strings.NewReader("tiny")).Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.RetrieveFile(ctx, srv.Share, name, io.Discard).Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetAttributes(ctx, srv.Share, name).Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+		short, cancel := context.WithTimeout(ctx, time.Duration(i)*100*time.Microsecond)
+		c.ListPath(short, srv.Share, manyFolder, 0, "*").Wait(ctx)
+		cancel()
 	}
+	waitNothingOpen(t, srv, manyFolder, "small-")
 }
 
 type slowWriter struct{}
