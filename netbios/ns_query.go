@@ -65,31 +65,44 @@ func (m *NameQueryRequest) Append(dst []byte) ([]byte, error) {
 	if m.Broadcast {
 		flags |= FlagBroadcast
 	}
-	h := NSHeader{ID: m.ID, Opcode: OpcodeQuery, Flags: flags, QDCount: 1}
-	out, err := appendQuestion(h.Append(dst), m.Name, m.Suffix, m.Scope, typeNB)
-	if err != nil {
-		return dst, fmt.Errorf("netbios: NAME QUERY REQUEST: %w", err)
-	}
-	return out, nil
+	return appendQueryRequest(dst, "NAME QUERY REQUEST", m.ID, flags, m.Name, m.Suffix, m.Scope, typeNB)
 }
 
 // Decode decodes a NAME QUERY REQUEST.
 func (m *NameQueryRequest) Decode(src []byte) error {
-	const msg = "NAME QUERY REQUEST"
-	var h NSHeader
-	if err := h.Decode(src); err != nil {
-		return err
-	}
-	if h.Response || h.Opcode != OpcodeQuery || h.QDCount < 1 {
-		return fmt.Errorf("%w: %s: R=%t opcode %v QDCOUNT %d", ErrMalformedPacket, msg, h.Response, h.Opcode, h.QDCount)
-	}
-	r := nsReader{msg: src, off: NSHeaderLen, ctx: msg}
-	name, suffix, scope, err := r.question(typeNB)
+	h, name, suffix, scope, err := decodeQueryRequest(src, "NAME QUERY REQUEST", typeNB)
 	if err != nil {
 		return err
 	}
 	*m = NameQueryRequest{ID: h.ID, Broadcast: h.Flags&FlagBroadcast != 0, Name: name, Suffix: suffix, Scope: scope}
 	return nil
+}
+
+// appendQueryRequest appends a request of opcode QUERY with one question
+// of type qtype: NAME QUERY (NB) and NODE STATUS (NBSTAT) requests differ
+// only in that type and in the flags.
+func appendQueryRequest(dst []byte, msg string, id uint16, flags NMFlags, name string, suffix byte, scope string, qtype uint16) ([]byte, error) {
+	h := NSHeader{ID: id, Opcode: OpcodeQuery, Flags: flags, QDCount: 1}
+	out, err := appendQuestion(h.Append(dst), name, suffix, scope, qtype)
+	if err != nil {
+		return dst, fmt.Errorf("netbios: %s: %w", msg, err)
+	}
+	return out, nil
+}
+
+// decodeQueryRequest decodes the header and the question of type qtype of
+// a request of opcode QUERY.
+func decodeQueryRequest(src []byte, msg string, qtype uint16) (h NSHeader, name string, suffix byte, scope string, err error) {
+	if err = h.Decode(src); err != nil {
+		return
+	}
+	if h.Response || h.Opcode != OpcodeQuery || h.QDCount < 1 {
+		err = fmt.Errorf("%w: %s: R=%t opcode %v QDCOUNT %d", ErrMalformedPacket, msg, h.Response, h.Opcode, h.QDCount)
+		return
+	}
+	r := nsReader{msg: src, off: NSHeaderLen, ctx: msg}
+	name, suffix, scope, err = r.question(qtype)
+	return
 }
 
 // NameQueryResponse is a POSITIVE NAME QUERY RESPONSE (RCode zero; RFC 1002

@@ -86,26 +86,12 @@ func (m *NodeStatusRequest) Append(dst []byte) ([]byte, error) {
 	if m.Broadcast {
 		flags = FlagBroadcast
 	}
-	h := NSHeader{ID: m.ID, Opcode: OpcodeQuery, Flags: flags, QDCount: 1}
-	out, err := appendQuestion(h.Append(dst), m.Name, m.Suffix, m.Scope, typeNBSTAT)
-	if err != nil {
-		return dst, fmt.Errorf("netbios: NODE STATUS REQUEST: %w", err)
-	}
-	return out, nil
+	return appendQueryRequest(dst, "NODE STATUS REQUEST", m.ID, flags, m.Name, m.Suffix, m.Scope, typeNBSTAT)
 }
 
 // Decode decodes a NODE STATUS REQUEST.
 func (m *NodeStatusRequest) Decode(src []byte) error {
-	const msg = "NODE STATUS REQUEST"
-	var h NSHeader
-	if err := h.Decode(src); err != nil {
-		return err
-	}
-	if h.Response || h.Opcode != OpcodeQuery || h.QDCount < 1 {
-		return fmt.Errorf("%w: %s: R=%t opcode %v QDCOUNT %d", ErrMalformedPacket, msg, h.Response, h.Opcode, h.QDCount)
-	}
-	r := nsReader{msg: src, off: NSHeaderLen, ctx: msg}
-	name, suffix, scope, err := r.question(typeNBSTAT)
+	h, name, suffix, scope, err := decodeQueryRequest(src, "NODE STATUS REQUEST", typeNBSTAT)
 	if err != nil {
 		return err
 	}
