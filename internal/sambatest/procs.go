@@ -132,8 +132,30 @@ func (s *Server) listensOn(port int) bool {
 	return false
 }
 
-// groupMembers returns the pids in process group pgid.
-func groupMembers(pgid int) []int {
+// Fields of /proc/PID/stat after "pid (comm)", counted from 0.
+const (
+	statState = 0
+	statPPID  = 1
+	statPGRP  = 2
+)
+
+// procStat returns the fields of /proc/pid/stat that follow the command
+// name (which may itself hold spaces and parentheses).
+func procStat(pid int) ([]string, bool) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, false
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return nil, false
+	}
+	f := strings.Fields(string(stat[i+1:]))
+	return f, len(f) > statPGRP
+}
+
+// procsWith returns the pids whose stat field is value.
+func procsWith(field, value int) []int {
 	ents, _ := os.ReadDir("/proc")
 	var pids []int
 	for _, e := range ents {
@@ -141,33 +163,21 @@ func groupMembers(pgid int) []int {
 		if err != nil {
 			continue
 		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid pgrp ...
-		i := bytes.LastIndexByte(stat, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(string(stat[i+1:]))
-		if len(f) > 2 && f[2] == strconv.Itoa(pgid) {
+		if f, ok := procStat(pid); ok && f[field] == strconv.Itoa(value) {
 			pids = append(pids, pid)
 		}
 	}
 	return pids
 }
 
+// groupMembers returns the pids in process group pgid.
+func groupMembers(pgid int) []int { return procsWith(statPGRP, pgid) }
+
 // liveProcs returns the pids in pids that exist and are not zombies.
 func liveProcs(pids []int) []int {
 	var live []int
 	for _, pid := range pids {
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		// pid (comm) S ...: the state follows the last ')'.
-		if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) && stat[i+2] != 'Z' {
+		if f, ok := procStat(pid); ok && f[statState] != "Z" {
 			live = append(live, pid)
 		}
 	}

@@ -402,26 +402,7 @@ func TestParallelLaunch(t *testing.T) {
 }
 
 // childrenOf returns the pids whose parent is ppid.
-func childrenOf(ppid int) []int {
-	ents, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		i := bytes.LastIndexByte(stat, ')')
-		f := strings.Fields(string(stat[i+1:]))
-		if len(f) > 1 && f[1] == strconv.Itoa(ppid) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
+func childrenOf(ppid int) []int { return procsWith(statPPID, ppid) }
 
 func TestCloseLeavesNoProcesses(t *testing.T) {
 	t.Parallel()
