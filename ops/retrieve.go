@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/gosmb/gosmb/engine"
@@ -159,10 +158,6 @@ func (f *File) consumeFirst(resp *engine.Response, err error, w io.Writer, asked
 // right behind it (see storeSmall).
 const smallFileMax = 64 << 10
 
-// headPool recycles the buffers Store reads a source's first bytes into:
-// a fan-out of small uploads would otherwise allocate one per file.
-var headPool = sync.Pool{New: func() any { b := make([]byte, smallFileMax+1); return &b }}
-
 var storeAccess = smb2.FileWriteData | smb2.FileAppendData | smb2.FileReadAttributes | smb2.FileWriteAttributes | smb2.Synchronize
 
 // Store copies r to the file at path, like pysmb's storeFileFromOffset:
@@ -190,8 +185,11 @@ func (s *Share) Store(ctx context.Context, path string, r io.Reader, offset int6
 		return offset, err
 	}
 	defer s.budget.release(headMax)
-	hp := headPool.Get().(*[]byte)
-	defer headPool.Put(hp) // Send has written it when it returns
+	// From the pool of upload buffers: a fan-out of small uploads would
+	// otherwise allocate one per file.
+	heads := chunkPool(smallFileMax + 1)
+	hp := heads.Get().(*[]byte)
+	defer heads.Put(hp) // Send has written (or copied) it when it returns
 	head := (*hp)[:headMax]
 	n, err := io.ReadFull(r, head)
 	small := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
