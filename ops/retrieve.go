@@ -58,34 +58,16 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 	if _, err := s.budget.acquire(ctx, first, false); err != nil {
 		return 0, 0, err
 	}
-	creq, err := s.createReq(name, retrieveOpen)
-	if err != nil {
-		s.budget.release(first)
-		return 0, 0, err
-	}
-	creq.OnAbandoned = nil // the chain's own CLOSE closes it
 	rbody, _ := (&smb2.ReadRequest{Length: uint32(first), Offset: uint64(offset), FileID: smb2.FileIDAny, Padding: smb2.ReadResponseDataOffset}).Append(nil)
-	closeBody, _ := (&smb2.CloseRequest{FileID: smb2.FileIDAny}).Append(nil)
-	futs := s.Tree.SendCompound(ctx, creq,
-		s.Tree.Request(smb2.CommandRead, rbody, engine.CreditCharge(first)),
-		s.Tree.Request(smb2.CommandClose, closeBody, 0))
-	cresp, cerr := futs[0].Wait(ctx)
-	rresp, rerr := futs[1].Wait(ctx)
-	clresp, clerr := futs[2].Wait(ctx)
+	f, rs, err := s.openDo(ctx, "open", name, retrieveOpen, step{cmd: smb2.CommandRead, body: rbody, charge: engine.CreditCharge(first),
+		ok: []ntstatus.Status{ntstatus.EndOfFile, ntstatus.BufferOverflow}})
 	s.budget.release(first)
-	if cerr != nil {
-		return 0, 0, cerr
-	}
-	f, err := s.openResult(name, cresp)
 	if err != nil {
 		return 0, 0, err
 	}
-	n, done, err := f.consumeFirst(rresp, rerr, w, first)
+	n, done, err := f.consumeFirst(rs[0], w, first)
 	if err != nil {
 		return f.Attributes, n, err
-	}
-	if clerr == nil && clresp.Status() != ntstatus.Success {
-		clerr = statusErr("close", name, clresp.Status())
 	}
 	// The size the open reported ends the download too: no second open
 	// just to learn that a file of exactly one chunk has nothing more.
@@ -94,7 +76,7 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 		if progress != nil && n > 0 {
 			progress(n)
 		}
-		return f.Attributes, n, clerr
+		return f.Attributes, n, nil
 	}
 	rest := int64(-1)
 	if maxLength > 0 {
@@ -115,11 +97,11 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 	}
 	m, err := g.ReadTo(ctx, w, offset+n, rest, prog)
 	n += m
-	cerr = g.closeFor(ctx)
+	cerr := g.closeFor(ctx)
 	if err != nil {
 		return g.Attributes, n, err
 	}
-	return g.Attributes, n, errors.Join(clerr, cerr)
+	return g.Attributes, n, cerr
 }
 
 // sameFile reports whether two opens of one name found the same file: by
@@ -135,10 +117,7 @@ func sameFile(a, b *File) bool {
 
 // consumeFirst writes the compound READ's data to w; done reports the end
 // of the file (or of what was asked).
-func (f *File) consumeFirst(resp *engine.Response, err error, w io.Writer, asked int) (int64, bool, error) {
-	if err != nil {
-		return 0, false, err
-	}
+func (f *File) consumeFirst(resp *engine.Response, w io.Writer, asked int) (int64, bool, error) {
 	defer resp.Release()
 	data, eof, err := f.readReply(resp)
 	if err != nil {
