@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,6 +63,10 @@ type Conn struct {
 
 	writeSem chan struct{} // one slot: serialises frame writes on nc; a channel so a waiter can give up when its context ends
 
+	// workers bounds the goroutines that verify signatures or decrypt
+	// large responses off the reader (see offloadMin); one slot per CPU.
+	workers chan struct{}
+
 	bg sync.WaitGroup // short-lived goroutines (late CANCEL, OnAbandoned, writes handed off by senders whose context ended); Close waits for them
 
 	lastRecv atomic.Int64 // unix nanoseconds of the last frame read; owned by readLoop, read by anyone
@@ -89,6 +94,7 @@ func New(nc net.Conn, cfg Config) *Conn {
 		log:        cfg.Logger,
 		readerDone: make(chan struct{}),
 		writeSem:   make(chan struct{}, 1),
+		workers:    make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
 		sessions:   make(map[uint64]*Session),
 	}
 	c.ctx, c.cancel = context.WithCancelCause(context.Background())

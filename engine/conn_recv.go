@@ -62,20 +62,63 @@ func (c *Conn) handleFrame(fb *frameBuf) error {
 	if len(buf) < 4 {
 		return &ProtocolError{Msg: fmt.Sprintf("%d-byte frame", len(buf))}
 	}
-	encrypted := false
 	switch [4]byte(buf[0:4]) {
 	case smb2.TransformProtocolID:
-		plain, err := c.decrypt(buf)
-		if err != nil {
-			return err
+		if len(buf) >= offloadMin && c.takeWorker() {
+			// Decrypt a large frame on a worker: the reader goes on to
+			// the next frame, so a big encrypted READ does not hold up
+			// the replies behind it.
+			fb.retain()
+			c.bg.Add(1) // from the reader: before Close's Wait
+			go func() {
+				defer c.bg.Done()
+				err := c.handleSealed(fb)
+				<-c.workers
+				fb.release()
+				if err != nil {
+					c.closeWithError(&ConnError{Err: err})
+				}
+			}()
+			return nil
 		}
-		buf, encrypted = plain, true
+		return c.handleSealed(fb)
 	case smb2.ProtocolID:
+		return c.dispatchChain(buf, false, fb)
 	case [4]byte{0xFF, 'S', 'M', 'B'}:
 		return c.handleSMB1(buf)
 	default:
 		return &ProtocolError{Msg: fmt.Sprintf("unknown protocol id % x", buf[0:4])}
 	}
+}
+
+// offloadMin is the size from which a response's signature check or
+// decryption runs on a worker goroutine instead of the reader, when a
+// worker is free (else on the reader, which is then the back-pressure).
+// Below it the hand-off costs more than the crypto it moves.
+const offloadMin = 64 << 10
+
+// takeWorker takes a worker slot if one is free; the taker gives it back.
+func (c *Conn) takeWorker() bool {
+	select {
+	case c.workers <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// handleSealed decrypts a TRANSFORM frame and dispatches what it carries.
+func (c *Conn) handleSealed(fb *frameBuf) error {
+	plain, err := c.decrypt(fb.b)
+	if err != nil {
+		return err
+	}
+	return c.dispatchChain(plain, true, fb)
+}
+
+// dispatchChain dispatches each message of a (possibly compound) chain in
+// buf, which lies in fb.
+func (c *Conn) dispatchChain(buf []byte, encrypted bool, fb *frameBuf) error {
 	for len(buf) > 0 {
 		var h smb2.Header
 		if err := h.Decode(buf); err != nil {
@@ -169,13 +212,36 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 		cl.resolve.Resolve(nil, &ProtocolError{Msg: fmt.Sprintf("%s response to %s request (message %d)", h.Command, cl.cmd, h.MessageID)})
 		return
 	}
+	delivered = true // finish takes the reference
+	if len(msg) >= offloadMin && !encrypted && cl.sess != nil && cl.sess.signer != nil &&
+		h.Flags&smb2.FlagSigned != 0 && c.takeWorker() {
+		// Check a large signature on a worker, so that one big signed
+		// READ does not hold up the replies behind it.
+		hdr := *h
+		c.bg.Add(1) // reader or decrypting worker: before Close's Wait returns
+		go func() {
+			defer c.bg.Done()
+			c.finish(cl, &hdr, msg, encrypted, fb)
+			<-c.workers
+		}()
+		return
+	}
+	c.finish(cl, h, msg, encrypted, fb)
+}
+
+// finish verifies a final response and resolves its request with it; it
+// owns one reference to fb.
+func (c *Conn) finish(cl *call, h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf) {
 	if err := c.verify(cl, h, msg, encrypted); err != nil {
 		c.log.Warn("response failed verification",
 			zap.Stringer("command", h.Command), zap.Uint64("mid", h.MessageID), zap.Error(err))
 		cl.resolve.Resolve(nil, err)
+		fb.release()
 		return
 	}
-	delivered = cl.resolve.Resolve(&Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted, buf: fb}, nil)
+	if !cl.resolve.Resolve(&Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted, buf: fb}, nil) {
+		fb.release()
+	}
 }
 
 // verify checks a final response's signature per [MS-SMB2] 3.2.5.1.3: a
