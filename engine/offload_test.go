@@ -88,6 +88,29 @@ func waitDone[T any](t *testing.T, what string, f *future.Future[T]) {
 	}
 }
 
+// smallOvertakesBig checks that small (tag 2) is delivered while big (tag
+// 1, a bigEcho) is held at the gate in its crypto, and big once the gate
+// opens.
+func smallOvertakesBig(t *testing.T, g *gate, small, big *future.Future[*Response], encrypted bool, crypto string) {
+	t.Helper()
+	waitDone(t, "small reply behind a large one in its "+crypto, small)
+	if resp, err := small.Result(); err != nil || tagOf(resp.Body) != 2 || resp.Encrypted != encrypted {
+		t.Fatalf("small reply: %v", err)
+	}
+	select {
+	case <-big.Done():
+		t.Fatalf("large reply delivered before its %s", crypto)
+	default:
+	}
+	g.release()
+	waitDone(t, "large reply", big)
+	resp, err := big.Result()
+	if err != nil || resp.Encrypted != encrypted || !bytes.Equal(resp.Body, bigEcho(1)) {
+		t.Fatalf("large reply: %v", err)
+	}
+	resp.Release()
+}
+
 // TestLargeSignedReplyDoesNotHoldUpOthers: while the signature of a large
 // response is being checked, the reader goes on and delivers the small
 // responses behind it; the large one is delivered once its check ends,
@@ -115,22 +138,7 @@ func TestLargeSignedReplyDoesNotHoldUpOthers(t *testing.T) {
 	reply(bigReq, bigEcho(1), 0)
 	g.waitHeld(t, "large reply") // its check has started
 	reply(smallReq, echoBody(2), 0)
-	waitDone(t, "small signed reply behind a large one being checked", small)
-	if resp, err := small.Result(); err != nil || tagOf(resp.Body) != 2 {
-		t.Fatalf("small reply: %v", err)
-	}
-	select {
-	case <-big.Done():
-		t.Fatal("large reply delivered before its signature was checked")
-	default:
-	}
-	g.release()
-	waitDone(t, "large reply", big)
-	resp, err := big.Result()
-	if err != nil || tagOf(resp.Body) != 1 || !bytes.Equal(resp.Body, bigEcho(1)) {
-		t.Fatalf("large reply: %v", err)
-	}
-	resp.Release()
+	smallOvertakesBig(t, g, small, big, false, "signature check")
 
 	bad, badReq := send(3)
 	reply(badReq, bigEcho(3), 0xBD)
@@ -175,22 +183,7 @@ func TestLargeEncryptedReplyDoesNotHoldUpOthers(t *testing.T) {
 	reply(bigReq, bigEcho(1))
 	g.waitHeld(t, "large reply")
 	reply(smallReq, echoBody(2))
-	waitDone(t, "small encrypted reply behind a large one being decrypted", small)
-	if resp, err := small.Result(); err != nil || tagOf(resp.Body) != 2 || !resp.Encrypted {
-		t.Fatalf("small reply: %v", err)
-	}
-	select {
-	case <-big.Done():
-		t.Fatal("large reply delivered before it was decrypted")
-	default:
-	}
-	g.release()
-	waitDone(t, "large reply", big)
-	resp, err := big.Result()
-	if err != nil || !resp.Encrypted || !bytes.Equal(resp.Body, bigEcho(1)) {
-		t.Fatalf("large reply: %v", err)
-	}
-	resp.Release()
+	smallOvertakesBig(t, g, small, big, true, "decryption")
 
 	// A large frame that fails to decrypt still ends the connection, with
 	// every pending request failed.
