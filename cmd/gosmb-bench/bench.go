@@ -27,6 +27,8 @@ type sample struct {
 	XferEstimated bool          `json:"xfer_estimated,omitempty"`
 	FixedCost     time.Duration `json:"smbclient_fixed_cost_ns,omitempty"` // subtracted when estimated
 	RSSKiB        int64         `json:"peak_rss_kib"`
+	SmbdCPU       time.Duration `json:"smbd_cpu_ns"`       // all smbd processes, whole run
+	SmbdFaults    uint64        `json:"smbd_minor_faults"` // the same
 	Session       string        `json:"session,omitempty"`
 	GC            *gcInfo       `json:"go_runtime,omitempty"`
 }
@@ -73,7 +75,8 @@ type bench struct {
 	meta *meta
 
 	plain, sign, enc *sambatest.Server
-	proxies          []*delayProxy // with -rtt
+	servers          []*sambatest.Server // every smbd started, for smbdUsage
+	proxies          []*delayProxy       // with -rtt
 
 	bestDone         bool
 	bestGet, bestPut []string // smbclient options that measured best
@@ -84,6 +87,33 @@ type bench struct {
 
 func (b *bench) logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "%s %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+// smbdUsage sums the CPU time and minor faults of every smbd the
+// benchmark started (only one works at a time).
+func (b *bench) smbdUsage() sambatest.Usage {
+	var u sambatest.Usage
+	for _, s := range b.servers {
+		v := s.Usage()
+		u.CPU += v.CPU
+		u.MinorFaults += v.MinorFaults
+		u.Processes += v.Processes
+	}
+	return u
+}
+
+// smbdSettled is smbdUsage once the per-connection smbd processes of the
+// run just ended have exited (back to procs live processes), so that
+// their work is counted; it gives up waiting after 2 s.
+func (b *bench) smbdSettled(procs int) sambatest.Usage {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		u := b.smbdUsage()
+		if u.Processes <= procs || time.Now().After(deadline) {
+			return u
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // measure runs every client runs times, interleaved (client 1, 2, …, then
@@ -113,10 +143,13 @@ func (b *bench) measureRuns(runs int, id, title, unit string, work float64, clie
 			if err := b.ctx.Err(); err != nil {
 				return err
 			}
+			u0 := b.smbdUsage()
 			s, err := c.run(r)
 			if err != nil {
 				return fmt.Errorf("%s, run %d: %w", c.name, r+1, err)
 			}
+			u := b.smbdSettled(u0.Processes).Sub(u0)
+			s.SmbdCPU, s.SmbdFaults = u.CPU, u.MinorFaults
 			rows[i].Samples = append(rows[i].Samples, s)
 			est := ""
 			if s.XferEstimated {

@@ -52,6 +52,8 @@ func (b *bench) scenarioG() error {
 		return err
 	}
 	defer srv.Close()
+	b.servers = append(b.servers, srv)
+	defer func() { b.servers = b.servers[:len(b.servers)-1] }()
 	b.logf("smbd pid %d on %s for g (share on disk: %s)", srv.PID, srv.Addr, srv.ShareDir)
 	if b.cfg.rtt > 0 {
 		p, err := startProxy(srv, b.cfg.rtt)

@@ -259,6 +259,7 @@ func (b *bench) launch(c sambatest.Config, full bool) (*sambatest.Server, error)
 		srv.Close()
 		return nil, fmt.Errorf("installing fixtures: %w", err)
 	}
+	b.servers = append(b.servers, srv)
 	b.logf("smbd pid %d on %s (signing %q, encrypt %q, share %s)", srv.PID, srv.Addr, c.Signing, c.Encrypt, srv.ShareDir)
 	if b.cfg.rtt > 0 {
 		p, err := startProxy(srv, b.cfg.rtt)

@@ -284,6 +284,22 @@ func (b *bench) printMarkdown(w io.Writer) {
 			float64(s.GC.TotalAlloc)/(1<<20), float64(s.GC.TotalAlloc)/1024/r.Work, unit, s.GC.Mallocs, s.GC.NumGC,
 			s.GC.PauseTotal.Round(time.Microsecond))
 	}
+	fmt.Fprintln(w, "\nsmbd's work per run: CPU time and minor page faults of all its processes, whole run (connect, work, disconnect; median run by time):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| scenario | client | smbd CPU | per unit of work | smbd minor faults | per unit of work |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|")
+	for _, r := range b.rows {
+		s := medianSample(r.Samples)
+		if s == nil || r.Work <= 0 {
+			continue
+		}
+		cpu, unit := float64(s.SmbdCPU)/float64(time.Millisecond)/r.Work, "ms/MB"
+		if r.Unit != "MB/s" {
+			cpu, unit = float64(s.SmbdCPU)/float64(time.Microsecond)/r.Work, "µs/op"
+		}
+		fmt.Fprintf(w, "| %s | %s | %.2f s | %.*f %s | %d | %.1f |\n", r.Scenario, r.Client,
+			s.SmbdCPU.Seconds(), map[bool]int{true: 2, false: 0}[unit == "ms/MB"], cpu, unit, s.SmbdFaults, float64(s.SmbdFaults)/r.Work)
+	}
 	if len(m.Profiles) > 0 {
 		fmt.Fprintf(w, "\nCPU profiles (one extra gosmb run each, not counted): %s\n", strings.Join(m.Profiles, " "))
 	}

@@ -134,10 +134,58 @@ func (s *Server) listensOn(port int) bool {
 
 // Fields of /proc/PID/stat after "pid (comm)", counted from 0.
 const (
-	statState = 0
-	statPPID  = 1
-	statPGRP  = 2
+	statState   = 0
+	statPPID    = 1
+	statPGRP    = 2
+	statMinflt  = 7  // then cminflt
+	statUtime   = 11 // then stime, cutime, cstime
+	statLastUse = 14
 )
+
+// clockTick is USER_HZ, the unit of the times in /proc/PID/stat: 100 on
+// every Linux architecture Samba runs on.
+const clockTick = 100
+
+// Usage is the CPU time and minor page faults of a server's processes.
+type Usage struct {
+	CPU         time.Duration // user + system, of the processes and their reaped children
+	MinorFaults uint64
+	Processes   int // live (not zombie) processes at the time of the call
+}
+
+// Sub returns u − v (Processes: u's).
+func (u Usage) Sub(v Usage) Usage {
+	return Usage{CPU: u.CPU - v.CPU, MinorFaults: u.MinorFaults - v.MinorFaults, Processes: u.Processes}
+}
+
+// Usage sums the CPU time and minor faults of every process of the
+// server (smbd's process group: the parent, its per-connection children,
+// exited ones not yet reaped, and, through the parent's counts, reaped
+// ones). The difference of two calls is what the server spent between
+// them, whichever process did the work.
+func (s *Server) Usage() Usage {
+	var u Usage
+	var ticks uint64
+	for _, pid := range groupMembers(s.PID) {
+		f, ok := procStat(pid)
+		if !ok || len(f) <= statLastUse {
+			continue
+		}
+		if f[statState] != "Z" {
+			u.Processes++
+		}
+		for i := statUtime; i <= statLastUse; i++ {
+			n, _ := strconv.ParseUint(f[i], 10, 64)
+			ticks += n
+		}
+		for i := statMinflt; i <= statMinflt+1; i++ {
+			n, _ := strconv.ParseUint(f[i], 10, 64)
+			u.MinorFaults += n
+		}
+	}
+	u.CPU = time.Duration(ticks) * time.Second / clockTick
+	return u
+}
 
 // procStat returns the fields of /proc/pid/stat that follow the command
 // name (which may itself hold spaces and parentheses).

@@ -751,3 +751,45 @@ func TestSmbdDiesWithParent(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestUsageCountsTheConnectionProcess: the CPU and faults of a download
+// are charged to the server even though the smbd child that served it
+// has exited by the time Usage is read again; an idle server costs
+// (almost) nothing.
+func TestUsageCountsTheConnectionProcess(t *testing.T) {
+	s := Start(t, Config{})
+	data := make([]byte, 64<<20)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	if err := os.WriteFile(filepath.Join(s.ShareDir, "big.bin"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u0 := s.Usage()
+	time.Sleep(200 * time.Millisecond)
+	idle := s.Usage().Sub(u0)
+	if idle.CPU > 100*time.Millisecond {
+		t.Errorf("idle server used %v of CPU in 200ms", idle.CPU)
+	}
+	u1 := s.Usage()
+	for range 4 {
+		smbclient(t, s.SmbclientArgs(), "get big.bin /dev/null")
+	}
+	// smbd reaps the children's times into its own once they exit.
+	deadline := time.Now().Add(5 * time.Second)
+	var got Usage
+	for {
+		got = s.Usage().Sub(u1)
+		if got.CPU >= 50*time.Millisecond || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// Four sessions reading 256 MiB from tmpfs or disk and sending it:
+	// far more than a few scheduler ticks, and every fresh process
+	// faults its pages in.
+	if got.CPU < 50*time.Millisecond || got.MinorFaults < 100 {
+		t.Errorf("four 64 MiB downloads cost the server %v of CPU and %d minor faults: not counted", got.CPU, got.MinorFaults)
+	}
+	t.Logf("idle 200ms: %v CPU, %d faults; four 64 MiB downloads: %v CPU, %d faults", idle.CPU, idle.MinorFaults, got.CPU, got.MinorFaults)
+}
