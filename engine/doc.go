@@ -9,6 +9,11 @@
 // pending table before its bytes are written; the reader goroutine removes
 // it when the final response arrives and resolves its Future. Interim
 // STATUS_PENDING responses keep the entry and record the AsyncId.
+// Responses of 64 KiB and more have their signature checked, or their
+// TRANSFORM frame decrypted, on worker goroutines (at most GOMAXPROCS,
+// counted with the other short-lived goroutines that Close waits for),
+// so that one large signed or encrypted READ does not hold up the
+// responses behind it.
 //
 // Lock order (never hold one across network I/O):
 //
