@@ -64,22 +64,20 @@ func (c *Conn) handleFrame(fb *frameBuf) error {
 	}
 	switch [4]byte(buf[0:4]) {
 	case smb2.TransformProtocolID:
-		if len(buf) >= offloadMin && c.takeWorker() {
+		if len(buf) >= offloadMin {
 			// Decrypt a large frame on a worker: the reader goes on to
 			// the next frame, so a big encrypted READ does not hold up
 			// the replies behind it.
-			fb.retain()
-			c.bg.Add(1) // from the reader: before Close's Wait
-			go func() {
-				defer c.bg.Done()
-				err := c.handleSealed(fb)
-				<-c.workers
-				fb.release()
-				if err != nil {
+			fb.retain() // the worker's reference
+			if c.offload(func() {
+				if err := c.handleSealed(fb); err != nil {
 					c.closeWithError(&ConnError{Err: err})
 				}
-			}()
-			return nil
+				fb.release()
+			}) {
+				return nil
+			}
+			fb.release()
 		}
 		return c.handleSealed(fb)
 	case smb2.ProtocolID:
@@ -97,14 +95,23 @@ func (c *Conn) handleFrame(fb *frameBuf) error {
 // Below it the hand-off costs more than the crypto it moves.
 const offloadMin = 64 << 10
 
-// takeWorker takes a worker slot if one is free; the taker gives it back.
-func (c *Conn) takeWorker() bool {
+// offload runs fn on a worker goroutine if a worker slot is free, and
+// reports whether it did. It is called by the reader, or by a worker
+// (whose own count keeps Close's Wait open), so bg.Add is always ordered
+// before Close's Wait.
+func (c *Conn) offload(fn func()) bool {
 	select {
 	case c.workers <- struct{}{}:
-		return true
 	default:
 		return false
 	}
+	c.bg.Add(1)
+	go func() {
+		defer c.bg.Done()
+		defer func() { <-c.workers }()
+		fn()
+	}()
+	return true
 }
 
 // handleSealed decrypts a TRANSFORM frame and dispatches what it carries.
@@ -214,17 +221,13 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 	}
 	delivered = true // finish takes the reference
 	if len(msg) >= offloadMin && !encrypted && cl.sess != nil && cl.sess.signer != nil &&
-		h.Flags&smb2.FlagSigned != 0 && c.takeWorker() {
+		h.Flags&smb2.FlagSigned != 0 {
 		// Check a large signature on a worker, so that one big signed
 		// READ does not hold up the replies behind it.
 		hdr := *h
-		c.bg.Add(1) // reader or decrypting worker: before Close's Wait returns
-		go func() {
-			defer c.bg.Done()
-			c.finish(cl, &hdr, msg, encrypted, fb)
-			<-c.workers
-		}()
-		return
+		if c.offload(func() { c.finish(cl, &hdr, msg, encrypted, fb) }) {
+			return
+		}
 	}
 	c.finish(cl, h, msg, encrypted, fb)
 }
