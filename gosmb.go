@@ -116,6 +116,14 @@ type Options struct {
 	KeepAlive time.Duration
 	// LogoffTimeout bounds the LOGOFF sent by Close; 0 means 2s.
 	LogoffTimeout time.Duration
+	// NoBatching stops the engine from merging small self-contained
+	// compounds (CREATE … CLOSE on a disk share, as GetAttributes and
+	// small-file transfers send) that wait for the socket at the same
+	// time into one frame. Merging is on by default: under load the
+	// server then reads and answers several of them at once, which on
+	// Samba roughly halves its CPU time per GetAttributes. Turn it off
+	// for a server that mishandles unrelated compound requests.
+	NoBatching bool
 }
 
 // Client is a connection to one SMB server with one authenticated session.
@@ -229,7 +237,7 @@ func newClient(ctx context.Context, host string, o Options, open func(context.Co
 			if err != nil {
 				return err
 			}
-			l := &link{c: c, conn: engine.New(nc, engine.Config{Logger: o.Logger, CreditTarget: o.CreditTarget}), budget: ops.NewBudget(o.Transfer)}
+			l := &link{c: c, conn: engine.New(nc, engine.Config{Logger: o.Logger, CreditTarget: o.CreditTarget, NoBatching: o.NoBatching}), budget: ops.NewBudget(o.Transfer)}
 			l.trees.init(l)
 			c.links[i] = l
 			if err := l.handshake(ctx); err != nil {

@@ -28,6 +28,11 @@ type Config struct {
 	// WriteTimeout bounds a single frame write; a write that cannot finish
 	// (the server stopped reading) ends the connection. Default 60s.
 	WriteTimeout time.Duration
+	// NoBatching turns off the merging of small self-contained compound
+	// chains (CREATE ... CLOSE on a disk share) that wait for the socket
+	// at the same time into one compound frame. Frames that queue up
+	// still leave in one writev.
+	NoBatching bool
 }
 
 const defaultMaxFrame = 16<<20 + 64<<10
@@ -63,6 +68,13 @@ type Conn struct {
 
 	writeSem chan struct{} // one slot: serialises frame writes on nc; a channel so a waiter can give up when its context ends
 
+	sendMu      sync.Mutex  // guards sendQ, queuedMerge and sendItem.taken
+	sendQ       []*sendItem // frames and chains waiting for writeSem (batch.go)
+	queuedMerge int         // chains in sendQ still to encode
+	queueLen    atomic.Int64
+	mergeOut    atomic.Int64  // merged-eligible chains queued or unanswered
+	kick        chan struct{} // wakes the flusher (cap 1)
+
 	// workers bounds the goroutines that verify signatures or decrypt
 	// large responses off the reader (see offloadMin); one slot per CPU.
 	workers chan struct{}
@@ -96,6 +108,7 @@ func New(nc net.Conn, cfg Config) *Conn {
 		writeSem:   make(chan struct{}, 1),
 		workers:    make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
 		sessions:   make(map[uint64]*Session),
+		kick:       make(chan struct{}, 1),
 	}
 	c.ctx, c.cancel = context.WithCancelCause(context.Background())
 	c.credits.acct.avail = 1
@@ -104,6 +117,8 @@ func New(nc net.Conn, cfg Config) *Conn {
 	c.lastRecv.Store(time.Now().UnixNano())
 	fr := netbios.NewFrameReader(nc, cfg.MaxFrameSize)
 	go c.readLoop(fr)
+	c.bg.Add(1)
+	go c.flusher()
 	return c
 }
 

@@ -200,6 +200,9 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 	c.pending.remove(h.MessageID)
 	abandoned := cl.abandoned
 	c.mu.Unlock()
+	if cl.mergeEnd {
+		c.mergeDone()
+	}
 
 	cl.stopWatch()
 	c.credits.complete(cl.charge, uint32(h.Credits))

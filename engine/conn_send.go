@@ -1,14 +1,12 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
 	"sync/atomic"
-	"time"
 
 	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/netbios"
@@ -54,6 +52,10 @@ type Request struct {
 	// and body, after signing) before it is written, for the 3.1.1
 	// preauth integrity hash.
 	OnSent func(msg []byte)
+
+	// diskShare: built by Tree.Request on a disk share, so the chain may
+	// be merged with others (see mergeable).
+	diskShare bool
 }
 
 // Response is one SMB2 response. Raw and Body alias a pooled receive
@@ -188,14 +190,25 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 		}
 		calls[i] = cl
 	}
-	frame, done, err := c.encodeChain(hs, reqs, sess)
-	if err != nil {
-		// Nothing was sent but the ids are spent: the stream is no
-		// longer in step with the server's window.
-		err = fmt.Errorf("gosmb: encoding %s: %w", hs[0].Command, err)
-		failAll(rs, err)
-		c.closeWithError(err)
-		return
+	it := &sendItem{written: make(chan struct{})}
+	if c.cfg.NoBatching || !mergeable(hs, reqs) {
+		frame, done, err := c.encodeChain(hs, reqs, sess)
+		if err != nil {
+			// Nothing was sent but the ids are spent: the stream is no
+			// longer in step with the server's window.
+			err = fmt.Errorf("gosmb: encoding %s: %w", hs[0].Command, err)
+			failAll(rs, err)
+			c.closeWithError(err)
+			return
+		}
+		it.frame, it.done, it.caller = frame, done, len(frame) > 1
+	} else {
+		it.hs, it.reqs, it.sess = hs, reqs, sess
+		calls[len(calls)-1].mergeEnd = true
+		it.encrypt = sess.sealer != nil && (sess.encryptAll || reqs[0].Encrypt)
+		for _, r := range reqs {
+			it.size += smb2.HeaderSize + len(r.Body) + 8
+		}
 	}
 
 	// Register before writing, so a response can never find no entry.
@@ -207,18 +220,20 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 	closeErr := c.closeErr
 	c.mu.Unlock()
 	if !ok {
-		done()
+		if it.done != nil {
+			it.done()
+		}
 		for i := range calls {
 			rs[i].Resolve(nil, closeErr)
 		}
 		return
 	}
-	err = c.writeFrame(ctx, frame)
+	deferred := c.enqueue(it)
+	err = c.await(ctx, it, deferred)
 	if err == errWriteWaitEnded {
-		c.writeLater(context.Cause(ctx), frame, done, calls)
+		c.writeLater(context.Cause(ctx), it, calls)
 		return
 	}
-	done()
 	if err != nil {
 		// closeWithError fails the entries with the connection error.
 		c.closeWithError(err)
@@ -340,35 +355,6 @@ const transformOverhead = 52
 // socket was free; nothing was written.
 var errWriteWaitEnded = errors.New("engine: context ended waiting to write")
 
-// writeFrame writes one whole frame while holding writeSem, bounded by
-// WriteTimeout. Several buffers go out in one writev on TCP connections.
-// Waiting for the socket stops when ctx ends (errWriteWaitEnded) or the
-// connection closes.
-func (c *Conn) writeFrame(ctx context.Context, frame net.Buffers) error {
-	select {
-	case c.writeSem <- struct{}{}:
-	case <-ctx.Done():
-		return errWriteWaitEnded
-	case <-c.ctx.Done():
-		return c.closeError()
-	}
-	defer func() { <-c.writeSem }()
-	if err := c.ctx.Err(); err != nil {
-		return c.closeError()
-	}
-	c.nc.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
-	var err error
-	if len(frame) == 1 {
-		_, err = c.nc.Write(frame[0])
-	} else {
-		_, err = frame.WriteTo(c.nc)
-	}
-	if err != nil {
-		return &ConnError{Err: fmt.Errorf("write: %w", err)}
-	}
-	return nil
-}
-
 // abandon is called when a request's context ends before its final
 // response. The Future fails with cause at once; the entry stays so the
 // late response still returns its credits; an SMB2 CANCEL goes out.
@@ -406,29 +392,25 @@ func (c *Conn) sendCancel(cl *call, isAsync bool, asyncID uint64) {
 		c.log.Warn("encoding CANCEL failed")
 		return
 	}
-	err = c.writeFrame(context.Background(), frame)
-	done()
-	if err != nil {
+	it := &sendItem{frame: frame, done: done, written: make(chan struct{})}
+	c.enqueue(it)
+	if err := c.await(context.Background(), it, false); err != nil {
 		c.closeWithError(err)
 	}
 }
 
 // writeLater takes over a registered chain whose sender's context ended
 // while it waited for the socket. The Futures fail now with cause; the
-// frame, whose MessageIds are spent, is written by a goroutine Close waits
-// for, then each request still unanswered is cancelled. Late responses are
-// handled as for any abandoned request (credits kept, OnAbandoned run).
-func (c *Conn) writeLater(cause error, frame net.Buffers, done func(), calls []*call) {
-	if len(frame) > 1 {
-		// The vectored payload is the caller's, who may reuse it as soon
-		// as Send returns: copy it.
-		frame = net.Buffers{bytes.Join(frame, nil)}
-	}
+// chain, whose MessageIds are spent, stays queued and goes out with the
+// next write (a goroutine Close waits for makes sure of it), then each
+// request still unanswered is cancelled. Late responses are handled as for
+// any abandoned request (credits kept, OnAbandoned run).
+func (c *Conn) writeLater(cause error, it *sendItem, calls []*call) {
+	c.detach(it)
 	c.mu.Lock()
 	if c.closed {
 		// closeWithError has failed (or is failing) every entry.
 		c.mu.Unlock()
-		done()
 		return
 	}
 	for _, cl := range calls {
@@ -443,9 +425,7 @@ func (c *Conn) writeLater(cause error, frame net.Buffers, done func(), calls []*
 	}
 	go func() {
 		defer c.bg.Done()
-		err := c.writeFrame(context.Background(), frame)
-		done()
-		if err != nil {
+		if err := c.await(context.Background(), it, false); err != nil {
 			c.closeWithError(err)
 			return
 		}

@@ -19,6 +19,7 @@ type call struct {
 	onAbandoned  func(*Response) // see Request.OnAbandoned
 	resolve      future.Resolver[*Response]
 	stop         func() bool // stops the context watcher
+	mergeEnd     bool        // last request of a merged-eligible chain (batch.go)
 
 	// guarded by Conn.mu:
 	asyncID   uint64 // from an interim STATUS_PENDING response

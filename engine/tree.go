@@ -107,6 +107,7 @@ func (t *Tree) Request(cmd smb2.Command, body []byte, creditCharge uint16) *Requ
 		CreditCharge: creditCharge,
 		Session:      t.Session,
 		Encrypt:      t.encrypt,
+		diskShare:    smb2.ShareType(t.ShareType) == smb2.ShareTypeDisk,
 	}
 }
 

@@ -240,7 +240,7 @@ func (b *bench) gosmbSample(j *job, check func(res *jobResult) error) (sample, e
 
 // newJob is a job against srv's main share.
 func newJob(srv *sambatest.Server, kind string, one bool) *job {
-	return &job{Kind: kind, Addr: dialAddr(srv), User: srv.User, Password: srv.Password, Share: srv.Share, OneInFlight: one, Transfer: gosmbTransfer, Connections: gosmbConns}
+	return &job{Kind: kind, Addr: dialAddr(srv), User: srv.User, Password: srv.Password, Share: srv.Share, OneInFlight: one, Transfer: gosmbTransfer, Connections: gosmbConns, NoBatching: gosmbNoBatching}
 }
 
 // gosmbTransfer is the gosmb client's Transfer options (-gosmb-chunk,
@@ -249,6 +249,10 @@ var gosmbTransfer ops.Options
 
 // gosmbConns is the gosmb client's Options.Connections (-gosmb-conns).
 var gosmbConns int
+
+// gosmbNoBatching is every gosmb client's Options.NoBatching
+// (-gosmb-no-batching).
+var gosmbNoBatching bool
 
 // poolConns is the gosmb-pool client's Options.Connections (-pool-conns).
 var poolConns = 2

@@ -42,6 +42,7 @@ type job struct {
 	Transfer    ops.Options // for the gosmb client (-gosmb-chunk, -gosmb-window); zero: defaults
 	Concurrency int         // operations in flight at once (files, GetAttributes)
 	Connections int         // gosmb Options.Connections (-gosmb-conns); 0: one
+	NoBatching  bool        // gosmb Options.NoBatching (-gosmb-no-batching)
 	Paths       []string
 	Sources     []string // put: local files, one per path
 	Dir         string   // list
@@ -110,6 +111,7 @@ func (j *job) run() (*jobResult, error) {
 	conc := max(j.Concurrency, 1)
 	opts.Transfer = j.Transfer
 	opts.Connections = j.Connections
+	opts.NoBatching = j.NoBatching
 	if j.OneInFlight {
 		opts.Transfer = ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}
 		conc = 1

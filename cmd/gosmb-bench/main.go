@@ -83,6 +83,7 @@ func parseFlags() (*config, error) {
 	gConn := flag.String("gosmb-conn-window", "0", "gosmb client's Transfer.ConnWindow (0: library default, 64 MiB)")
 	bs := flag.String("smbclient-b", "4MiB,16MiB,64MiB", "smbclient -b (transfer window) values tried for smbclient-best, besides the default")
 	flag.IntVar(&poolConns, "pool-conns", 2, "Options.Connections of the gosmb-pool client in (c), (d), (e); 0 leaves that client out")
+	flag.BoolVar(&gosmbNoBatching, "gosmb-no-batching", false, "set Options.NoBatching on every gosmb client (compounds that wait for the socket together are not merged into one frame)")
 	flag.IntVar(&gosmbConns, "gosmb-conns", 0, "gosmb client's Options.Connections (0: library default, one connection)")
 	flag.IntVar(&cfg.parFiles, "par-files", 32, "number of files in (e), all downloaded at once")
 	flag.IntVar(&cfg.smallFiles, "small-files", 1000, "number of files in (c)")
@@ -145,6 +146,9 @@ func parseFlags() (*config, error) {
 	if gosmbTransfer != (ops.Options{}) {
 		gosmbDefaultHow = fmt.Sprintf("Transfer{ChunkSize: %d, Window: %d, ConnWindow: %d} (0: default)",
 			gosmbTransfer.ChunkSize, gosmbTransfer.Window, gosmbTransfer.ConnWindow)
+	}
+	if gosmbNoBatching {
+		gosmbDefaultHow += ", NoBatching"
 	}
 	return cfg, nil
 }
