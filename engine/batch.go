@@ -68,7 +68,7 @@ type sendItem struct {
 // other request that would go asynchronous in the middle of a compound, a
 // CLOSE waiting for an earlier WRITE among them.
 func mergeable(hs []smb2.Header, reqs []*Request) bool {
-	if hs[0].Command != smb2.CommandCreate {
+	if hs[0].Command != smb2.CommandCreate || reqs[0].Session == nil {
 		return false
 	}
 	for i, r := range reqs {
@@ -264,6 +264,9 @@ func (c *Conn) flushQueue() error {
 					reqs = append(reqs, m.reqs...)
 				}
 			}
+			if j > i+1 {
+				c.mergedChains.Add(uint64(j - i))
+			}
 			frame, done, eerr := c.encodeChain(hs, reqs, it.sess)
 			if eerr != nil && err == nil {
 				err = eerr
@@ -273,6 +276,7 @@ func (c *Conn) flushQueue() error {
 			}
 		}
 		if err == nil {
+			c.frames.Add(1)
 			for _, b := range it.frame {
 				size += len(b)
 			}
@@ -318,4 +322,15 @@ func (c *Conn) detach(it *sendItem) {
 	case <-it.written:
 	case <-c.ctx.Done():
 	}
+}
+
+// Stats counts what a Conn has written.
+type Stats struct {
+	Frames       uint64 // transport frames handed to the socket
+	MergedChains uint64 // compound chains that shared a frame with others
+}
+
+// Stats returns the connection's counters.
+func (c *Conn) Stats() Stats {
+	return Stats{Frames: c.frames.Load(), MergedChains: c.mergedChains.Load()}
 }

@@ -68,12 +68,14 @@ type Conn struct {
 
 	writeSem chan struct{} // one slot: serialises frame writes on nc; a channel so a waiter can give up when its context ends
 
-	sendMu      sync.Mutex  // guards sendQ, queuedMerge and sendItem.taken
-	sendQ       []*sendItem // frames and chains waiting for writeSem (batch.go)
-	queuedMerge int         // chains in sendQ still to encode
-	queueLen    atomic.Int64
-	mergeOut    atomic.Int64  // merged-eligible chains queued or unanswered
-	kick        chan struct{} // wakes the flusher (cap 1)
+	sendMu       sync.Mutex  // guards sendQ, queuedMerge and sendItem.taken
+	sendQ        []*sendItem // frames and chains waiting for writeSem (batch.go)
+	queuedMerge  int         // chains in sendQ still to encode
+	queueLen     atomic.Int64
+	mergeOut     atomic.Int64  // merged-eligible chains queued or unanswered
+	kick         chan struct{} // wakes the flusher (cap 1)
+	frames       atomic.Uint64 // see Stats
+	mergedChains atomic.Uint64
 
 	// workers bounds the goroutines that verify signatures or decrypt
 	// large responses off the reader (see offloadMin); one slot per CPU.
