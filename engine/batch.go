@@ -62,11 +62,12 @@ type sendItem struct {
 // mergeable reports whether a chain may be encoded into one compound frame
 // with others: it is a CREATE on a disk share, alone or followed, on the
 // handle it opens, by QUERY_INFO, SET_INFO or a READ of at most 1 MiB and
-// then the CLOSE of that handle. Nothing in such a chain can wait on
-// anything but its own CREATE, which servers may answer asynchronously
-// inside a compound ([MS-SMB2] 3.3.5.2.7); Samba refuses (cancels) any
-// other request that would go asynchronous in the middle of a compound, a
-// CLOSE waiting for an earlier WRITE among them.
+// then the CLOSE of that handle. Samba cancels any request but a CREATE
+// that would go asynchronous in the middle of a compound ([MS-SMB2]
+// 3.3.5.2.7 allows it to), a CLOSE waiting for an earlier WRITE among
+// them. Such chains are compounds already; merging only moves the final
+// CLOSE into the middle of one, and the CLOSE of a handle that nothing
+// asynchronous used has nothing to wait for.
 func mergeable(hs []smb2.Header, reqs []*Request) bool {
 	if hs[0].Command != smb2.CommandCreate || reqs[0].Session == nil {
 		return false

@@ -15,10 +15,20 @@
 // so that one large signed or encrypted READ does not hold up the
 // responses behind it.
 //
+// Frames go through one send queue: a sender appends its frame and either
+// takes writeSem and writes everything queued in one writev, or finds its
+// frame written by the sender that held it. Small self-contained chains
+// (CREATE … CLOSE on a disk share) waiting there side by side are merged
+// into one compound frame, and while many of them are unanswered a new one
+// waits briefly for company (batch.go; Config.NoBatching turns this off).
+// A flusher goroutine, kicked by the reader, writes chains still waiting
+// when the backlog drops; the reader itself never writes.
+//
 // Lock order (never hold one across network I/O):
 //
 //	Conn.mu  →  creditGate.mu
-//	Conn.writeSem is taken alone, around a single frame write.
+//	Conn.sendMu is taken alone, briefly.
+//	Conn.writeSem is taken alone, around one flush of the send queue.
 //
 // # Contexts
 //
