@@ -46,10 +46,9 @@ type FileTransfer struct {
 }
 
 // RetrieveFile downloads path on share into w, keeping a window of READ
-// requests in flight. A file that fits the first READ (256 KiB by
-// default: a 64th of Transfer.ConnWindow, at most 1 MiB) costs one round
-// trip: CREATE, READ and CLOSE compounded. A larger one is opened again
-// for the rest; if another file has taken its name by then,
+// requests in flight. A file that fits one READ (1 MiB by default) costs
+// one round trip: CREATE, READ and CLOSE compounded. A larger one is
+// opened again for the rest; if another file has taken its name by then,
 // the download fails with ErrFileReplaced after the first chunk.
 func (c *Client) RetrieveFile(ctx context.Context, share, path string, w io.Writer, opts ...CallOption) *future.Future[FileTransfer] {
 	return c.RetrieveFileFromOffset(ctx, share, path, w, 0, -1, opts...)

@@ -51,7 +51,7 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 		return f.Attributes, 0, nil
 	}
 	chunk, _ := s.chunkSizes()
-	first := s.firstRead(chunk)
+	first := chunk
 	if maxLength > 0 && maxLength < int64(first) {
 		first = int(maxLength)
 	}

@@ -13,7 +13,7 @@ import (
 
 // Options tunes transfers on a share.
 type Options struct {
-	// ChunkSize is the size of one READ or WRITE request; 0 means 8 MiB.
+	// ChunkSize is the size of one READ or WRITE request; 0 means 1 MiB.
 	// It is capped by the server's MaxReadSize/MaxWriteSize, and at 64 KiB
 	// on SMB 2.0.2, which has no multi-credit requests.
 	ChunkSize int
@@ -21,33 +21,14 @@ type Options struct {
 	// 0 means 16 MiB.
 	Window int
 	// ConnWindow is the number of bytes all transfers on one connection
-	// keep in flight together; 0 means 16 MiB. It bounds memory whatever
+	// keep in flight together; 0 means 64 MiB. It bounds memory whatever
 	// the number of concurrent transfers, and is shared first come first
 	// served, so a huge file does not starve small ones.
-	//
-	// The defaults (8 MiB requests, at most two in flight per connection)
-	// suit Samba on glibc: smbd holds each request's data in a heap buffer,
-	// and with more than twice the largest request size outstanding its
-	// allocator keeps returning memory to the kernel and faulting it back,
-	// which cost smbd 2-3 times the CPU per byte in docs/benchmarks.md.
 	ConnWindow int
 }
 
-// DefaultChunkSize is the ChunkSize used when Options leaves it 0.
-const DefaultChunkSize = 8 << 20
-
 // DefaultConnWindow is the ConnWindow used when Options leaves it 0.
-const DefaultConnWindow = 16 << 20
-
-// firstRead is the size of the READ a download compounds with its CREATE
-// before it knows the file's size: a 64th of the connection window (256
-// KiB by default), between 64 KiB and 1 MiB. It is charged in full to the
-// window, so this lets 64 small files be fetched at once on one
-// connection; a chain that reads at most 1 MiB may also be merged with
-// others (engine.mergeable).
-func (s *Share) firstRead(chunk int) int {
-	return min(chunk, max(64<<10, min(1<<20, int(s.budget.size/64))))
-}
+const DefaultConnWindow = 64 << 20
 
 // Budget is the connection-wide allowance of bytes in flight.
 type Budget struct {
@@ -108,7 +89,7 @@ func (s *Share) neg() *engine.Negotiated { return s.Tree.Session.Conn().Negotiat
 func (s *Share) chunkSizes() (read, write int) {
 	want := s.opts.ChunkSize
 	if want <= 0 {
-		want = DefaultChunkSize
+		want = 1 << 20
 	}
 	n := s.neg()
 	read, write = want, want
