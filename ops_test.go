@@ -243,7 +243,8 @@ func TestRetrieveAcrossTheFirstChunk(t *testing.T) {
 	c, srv, _, ctx := opsSetup(t)
 	const chunk = 1 << 20 // the default Transfer.ChunkSize
 	files := map[string][]byte{}
-	for name, size := range map[string]int{"exact.bin": chunk, "bigger.bin": 2*chunk + chunk/2 + 123, "victim.bin": 3 * chunk, "other.bin": 3 * chunk} {
+	for name, size := range map[string]int{"exact.bin": chunk, "bigger.bin": 2*chunk + chunk/2 + 123, "victim.bin": 3 * chunk, "other.bin": 3 * chunk,
+		"large.bin": 20*chunk + 77} {
 		data := make([]byte, size)
 		rand.NewChaCha8([32]byte{byte(size), byte(len(name))}).Read(data)
 		if err := os.WriteFile(filepath.Join(srv.ShareDir, name), data, 0o644); err != nil {
@@ -260,6 +261,8 @@ func TestRetrieveAcrossTheFirstChunk(t *testing.T) {
 		{"bigger.bin", chunk - 10, 100},
 		{"bigger.bin", 0, chunk + 1},
 		{"bigger.bin", 5, -1},
+		{"large.bin", 0, -1},                  // more than one window of chunks, and a tail
+		{"large.bin", 3*chunk - 3, 2 * chunk}, // across chunk boundaries
 	} {
 		data := files[tc.name]
 		want := data[tc.off:]
