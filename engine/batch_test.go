@@ -41,6 +41,19 @@ func waitQueued(t *testing.T, c *Conn, n int64) {
 	}
 }
 
+// twoQueuedChains holds writeSem, as a write in progress would, while two
+// stat chains (tags 1 and 2) queue up behind it, then lets them go.
+func twoQueuedChains(t *testing.T, c *Conn, sess *Session) (a, b <-chan []*future.Future[*Response]) {
+	t.Helper()
+	c.writeSem <- struct{}{}
+	a = sendChainAsync(c, context.Background(), statChain(sess, 1))
+	waitQueued(t, c, 1)
+	b = sendChainAsync(c, context.Background(), statChain(sess, 2))
+	waitQueued(t, c, 2)
+	<-c.writeSem
+	return a, b
+}
+
 // answerAll answers every request with its own body and checks that each
 // Future gets the response to its own request.
 func answerAll(t *testing.T, s *fakeServer, got []fakeReq, futs [][]*future.Future[*Response], tags []uint64) {
@@ -121,14 +134,7 @@ func TestWaitingChainsShareOneCompoundFrame(t *testing.T) {
 func TestNoBatchingKeepsChainsInTheirOwnFrames(t *testing.T) {
 	c, s := newFake(t, Config{NoBatching: true})
 	primeCredits(t, c, s, 50)
-	sess := &Session{ID: 0x55, conn: c}
-	ctx := context.Background()
-	c.writeSem <- struct{}{}
-	a := sendChainAsync(c, ctx, statChain(sess, 1))
-	waitQueued(t, c, 1)
-	b := sendChainAsync(c, ctx, statChain(sess, 2))
-	waitQueued(t, c, 2)
-	<-c.writeSem
+	a, b := twoQueuedChains(t, c, &Session{ID: 0x55, conn: c})
 	var got []fakeReq
 	for range 4 {
 		got = append(got, s.next())
@@ -147,14 +153,8 @@ func TestNoBatchingKeepsChainsInTheirOwnFrames(t *testing.T) {
 func TestEncryptedChainsMergeUnderOneTransform(t *testing.T) {
 	c, s := newFake(t, Config{})
 	primeCredits(t, c, s, 50)
-	sess := encryptedSession(c)
+	a, b := twoQueuedChains(t, c, encryptedSession(c))
 	ctx := context.Background()
-	c.writeSem <- struct{}{}
-	a := sendChainAsync(c, ctx, statChain(sess, 1))
-	waitQueued(t, c, 1)
-	b := sendChainAsync(c, ctx, statChain(sess, 2))
-	waitQueued(t, c, 2)
-	<-c.writeSem
 	raw := s.nextRaw()
 	if [4]byte(raw[0:4]) != smb2.TransformProtocolID {
 		t.Fatal("merged chains not encrypted")
