@@ -149,13 +149,9 @@ func (c *Conn) flusher() {
 		}
 		select {
 		case c.writeSem <- struct{}{}:
+			c.flushAndRelease()
 		case <-c.ctx.Done():
 			return
-		}
-		err := c.flushQueue()
-		<-c.writeSem
-		if err != nil {
-			c.closeWithError(err)
 		}
 	}
 }
@@ -182,16 +178,22 @@ func (c *Conn) await(ctx context.Context, it *sendItem, deferred bool) error {
 		case <-it.written:
 			return it.err
 		case sem <- struct{}{}:
-			err := c.flushQueue()
-			<-c.writeSem
-			if err != nil {
-				c.closeWithError(err)
-			}
+			c.flushAndRelease()
 		case <-ctx.Done():
 			return errWriteWaitEnded
 		case <-c.ctx.Done():
 			return c.closeError()
 		}
+	}
+}
+
+// flushAndRelease is called holding writeSem: it writes the queue, lets
+// go of writeSem, and closes the connection if the write failed.
+func (c *Conn) flushAndRelease() {
+	err := c.flushQueue()
+	<-c.writeSem
+	if err != nil {
+		c.closeWithError(err)
 	}
 }
 
