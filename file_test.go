@@ -33,6 +33,24 @@ func TestFileHandle(t *testing.T) {
 	if n, err := io.Copy(f, bytes.NewReader(data)); err != nil || n != int64(len(data)) {
 		t.Fatalf("io.Copy to the file: %d, %v", n, err)
 	}
+	// WriteAt across several chunks: the chunks go out in place, from the
+	// caller's slice, which must come back unchanged.
+	patch := make([]byte, 1<<20+5)
+	rand.Read(patch)
+	keep := bytes.Clone(patch)
+	if n, err := f.WriteAt(patch, 700001); err != nil || n != len(patch) {
+		t.Fatalf("WriteAt of %d bytes: %d, %v", len(patch), n, err)
+	}
+	if !bytes.Equal(patch, keep) {
+		t.Fatal("WriteAt changed the caller's slice")
+	}
+	copy(data[700001:], patch)
+	if got := readLocal(t, srv.ShareDir, "handle.bin"); !bytes.Equal(got, data) {
+		t.Fatal("after WriteAt, the file on the share differs from what was written")
+	}
+	if n, err := f.WriteAt(nil, 5); err != nil || n != 0 {
+		t.Fatalf("WriteAt of nothing: %d, %v", n, err)
+	}
 	if st, err := f.Stat(); err != nil || st.Size() != int64(len(data)) || st.Name() != "handle.bin" {
 		t.Fatalf("Stat: %v %v", st, err)
 	}

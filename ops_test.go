@@ -18,10 +18,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/gosmb/gosmb"
 	"github.com/gosmb/gosmb/internal/sambatest"
+	"github.com/gosmb/gosmb/ops"
 	"github.com/gosmb/gosmb/proto/ntstatus"
 )
 
@@ -313,6 +315,40 @@ func TestStoreAndReadBack(t *testing.T) {
 		local, err := os.ReadFile(filepath.Join(srv.ShareDir, filepath.FromSlash(name)))
 		if err != nil || !bytes.Equal(local, data) {
 			t.Fatalf("on disk %q: %q, %v", name, local, err)
+		}
+	}
+}
+
+// Uploads of every size around the boundaries that change how they go
+// out: one WRITE behind the CREATE (up to 64 KiB), the first read of a
+// larger source (1 MiB), and the WRITE chunk (4 MiB by default), from a
+// reader that hands out a few bytes at a time; and a source that fails
+// midway, which must fail the upload.
+func TestStoreSizesAroundTheChunks(t *testing.T) {
+	c, srv, _, ctx := opsSetup(t)
+	const first = 1 << 20
+	chunk := ops.DefaultWriteChunk
+	sizes := []int{0, 1, 64 << 10, 64<<10 + 1, first - 1, first, first + 1,
+		chunk - 1, chunk, chunk + 1, 2*chunk + first + 7}
+	src := make([]byte, sizes[len(sizes)-1])
+	rand.NewChaCha8([32]byte{7}).Read(src)
+	for _, size := range sizes {
+		name := fmt.Sprintf("sized-%d.bin", size)
+		r := iotest.HalfReader(bytes.NewReader(src[:size]))
+		n, err := c.StoreFile(ctx, srv.Share, name, r).Wait(ctx)
+		if err != nil || n != int64(size) {
+			t.Fatalf("store %d bytes: %d, %v", size, n, err)
+		}
+		if got := readLocal(t, srv.ShareDir, name); !bytes.Equal(got, src[:size]) {
+			t.Fatalf("store %d bytes: the file on the share has %d bytes and differs", size, len(got))
+		}
+	}
+	boom := errors.New("source failed")
+	for _, at := range []int{100 << 10, first + 5, chunk + 5} {
+		r := io.MultiReader(bytes.NewReader(src[:at]), iotest.ErrReader(boom))
+		n, err := c.StoreFile(ctx, srv.Share, "broken.bin", r).Wait(ctx)
+		if !errors.Is(err, boom) {
+			t.Fatalf("source failing after %d bytes: upload returned %d, %v; want its error", at, n, err)
 		}
 	}
 }

@@ -13,7 +13,8 @@ import (
 
 // Options tunes transfers on a share.
 type Options struct {
-	// ChunkSize is the size of one READ or WRITE request; 0 means 1 MiB.
+	// ChunkSize is the size of one READ or WRITE request; 0 means 1 MiB
+	// for READ and 4 MiB for WRITE (DefaultReadChunk, DefaultWriteChunk).
 	// It is capped by the server's MaxReadSize/MaxWriteSize, and at 64 KiB
 	// on SMB 2.0.2, which has no multi-credit requests.
 	ChunkSize int
@@ -29,6 +30,13 @@ type Options struct {
 
 // DefaultConnWindow is the ConnWindow used when Options leaves it 0.
 const DefaultConnWindow = 64 << 20
+
+// The request sizes used when Options.ChunkSize is 0. Why these two, and
+// why they differ: docs/design.md, "Transfers".
+const (
+	DefaultReadChunk  = 1 << 20
+	DefaultWriteChunk = 4 << 20
+)
 
 // Budget is the connection-wide allowance of bytes in flight.
 type Budget struct {
@@ -87,14 +95,13 @@ func (s *Share) neg() *engine.Negotiated { return s.Tree.Session.Conn().Negotiat
 
 // chunkSizes returns the READ and WRITE request sizes for this connection.
 func (s *Share) chunkSizes() (read, write int) {
-	want := s.opts.ChunkSize
-	if want <= 0 {
-		want = 1 << 20
+	read, write = DefaultReadChunk, DefaultWriteChunk
+	if want := s.opts.ChunkSize; want > 0 {
+		read, write = want, want
 	}
 	n := s.neg()
-	read, write = want, want
 	if n.Dialect == smb2.Dialect202 || n.Capabilities&smb2.CapLargeMTU == 0 {
-		read, write = min(want, 64<<10), min(want, 64<<10)
+		read, write = min(read, 64<<10), min(write, 64<<10)
 	}
 	read = min(read, int(n.MaxReadSize), int(s.budget.size))
 	write = min(write, int(n.MaxWriteSize), int(s.budget.size))

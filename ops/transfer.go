@@ -201,21 +201,64 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 	defer cancel()
 
 	queue := make([]inflight, 0, slots)
-	free := make([][]byte, 0, slots)
+	free := make([][]byte, 0, slots) // chunk-sized buffers to read into
 	var done int64
 	next := off
 	srcEOF := false
 	budget := f.share.budget
 	pool := chunkPool(chunk)
+	// recycle keeps a chunk-sized buffer for the next read and gives any
+	// other (the first read's smaller one) back to its pool.
+	recycle := func(b []byte) {
+		switch {
+		case cap(b) == chunk:
+			free = append(free, b[:chunk])
+		case b != nil:
+			b = b[:cap(b)]
+			chunkPool(cap(b)).Put(&b)
+		}
+	}
+	// WriteAt's slice goes out in place: its chunks are the payloads, with
+	// no copy into pooled buffers (Send is done with a payload when it
+	// returns, so the caller may reuse it as soon as WriteAt does).
+	src, inPlace := r.(*sliceReader)
 	defer func() {
 		for _, q := range queue {
 			budget.release(q.n)
-			free = append(free, q.buf) // sent (or copied) when Send returned
+			recycle(q.buf) // sent (or copied) when Send returned
 		}
 		for _, b := range free {
 			pool.Put(&b)
 		}
 	}()
+	// fill reads the next chunk from r into a pooled buffer. The first one
+	// goes into a firstWriteMax buffer first: a source that ends within it
+	// (a fan-out of small and middling files) holds no more than that; one
+	// that goes on is moved into a whole chunk, so that every WRITE but the
+	// last is chunk sized.
+	fill := func() (buf []byte, n int, err error) {
+		if next == off && chunk > firstWriteMax {
+			buf = *chunkPool(firstWriteMax).Get().(*[]byte)
+			n, err = io.ReadFull(r, buf)
+			if err != nil {
+				return buf, n, err
+			}
+			head := buf
+			if k := len(free); k > 0 {
+				buf, free = free[k-1], free[:k-1]
+			} else {
+				buf = *pool.Get().(*[]byte)
+			}
+			copy(buf, head[:n])
+			recycle(head)
+		} else if k := len(free); k > 0 {
+			buf, free = free[k-1], free[:k-1]
+		} else {
+			buf = *pool.Get().(*[]byte)
+		}
+		m, err := io.ReadFull(r, buf[n:chunk])
+		return buf, n + m, err
+	}
 
 	retire := func() error {
 		head := queue[0]
@@ -229,7 +272,7 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 			return err
 		}
 		done += int64(head.n)
-		free = append(free, head.buf)
+		recycle(head.buf)
 		if progress != nil {
 			progress(done)
 		}
@@ -247,26 +290,30 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 				}
 				continue
 			}
-			var buf []byte
-			if n := len(free); n > 0 {
-				buf, free = free[n-1], free[:n-1]
+			var buf, data []byte // buf: pooled, reused after the reply
+			if inPlace {
+				n := min(chunk, len(src.p))
+				data, src.p = src.p[:n], src.p[n:]
+				srcEOF = len(src.p) == 0
 			} else {
-				buf = *pool.Get().(*[]byte)
+				var n int
+				buf, n, err = fill()
+				if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+					srcEOF = true
+				} else if err != nil {
+					budget.release(chunk)
+					recycle(buf)
+					return done, err
+				}
+				data = buf[:n]
 			}
-			n, err := io.ReadFull(r, buf[:chunk])
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				srcEOF = true
-			} else if err != nil {
-				budget.release(chunk)
-				return done, err
-			}
-			if n > 0 {
+			if n := len(data); n > 0 {
 				budget.release(chunk - n) // keep only what this WRITE carries
-				queue = append(queue, inflight{off: next, n: n, buf: buf, f: f.sendWrite(ctx, next, buf[:n])})
+				queue = append(queue, inflight{off: next, n: n, buf: buf, f: f.sendWrite(ctx, next, data)})
 				next += int64(n)
 			} else {
 				budget.release(chunk)
-				free = append(free, buf)
+				recycle(buf)
 			}
 			continue
 		}
@@ -276,6 +323,10 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 	}
 	return done, nil
 }
+
+// firstWriteMax is the most an upload reads before it knows the source
+// goes on past it; see WriteFrom.
+const firstWriteMax = 1 << 20
 
 // chunkPools holds a sync.Pool of upload buffers per chunk size: there are
 // few sizes (the configured chunk, or what the credits allow), and a

@@ -78,7 +78,7 @@ func parseFlags() (*config, error) {
 	hugeSize := flag.String("huge-size", "10GiB", "size of the sparse file (g) downloads and uploads to check that memory stays bounded")
 	flag.IntVar(&cfg.hugeRuns, "huge-runs", 1, "measured runs of (g)")
 	scen := flag.String("scenarios", strings.Join(allScenarios, ","), "scenarios to run, comma separated: a,b,c,d,e,f,g")
-	gChunk := flag.String("gosmb-chunk", "0", "gosmb client's Transfer.ChunkSize (0: library default, 1 MiB)")
+	gChunk := flag.String("gosmb-chunk", "0", "gosmb client's Transfer.ChunkSize (0: library default, 1 MiB READ and 4 MiB WRITE)")
 	gWindow := flag.String("gosmb-window", "0", "gosmb client's Transfer.Window (0: library default, 16 MiB)")
 	gConn := flag.String("gosmb-conn-window", "0", "gosmb client's Transfer.ConnWindow (0: library default, 64 MiB)")
 	bs := flag.String("smbclient-b", "4MiB,16MiB,64MiB", "smbclient -b (transfer window) values tried for smbclient-best, besides the default")

@@ -44,7 +44,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.DurationVar(&g.timeout, "timeout", g.timeout, "time `LIMIT` for the whole command, e.g. 30s (0: none)")
 	fs.BoolVar(&g.json, "json", g.json, "print results as JSON")
 	fs.BoolVar(&g.progress, "progress", g.progress, "print transfer progress to stderr (get, put)")
-	fs.Var(&g.chunk, "chunk", "`SIZE` of one READ/WRITE request, e.g. 1M or 64K (default 1M, capped by the server)")
+	fs.Var(&g.chunk, "chunk", "`SIZE` of one READ/WRITE request, e.g. 1M or 64K (default 1M for READ and 4M for WRITE, capped by the server)")
 	fs.Var(&g.window, "window", "`SIZE` one transfer keeps in flight, e.g. 16M (default 16M)")
 }
 
