@@ -45,8 +45,13 @@ func (f *File) readReply(resp *engine.Response) (data []byte, eof bool, err erro
 
 // ReadTo copies file bytes from off to w, at most length bytes (length < 0
 // means to the end of the file), keeping a window of READ requests in
-// flight. Replies complete in any order and are written to w in order.
-// It returns the number of bytes written to w.
+// flight. Replies complete in any order and are written to w in order,
+// except when w is an io.WriterAt and an io.Seeker with a position (an
+// *os.File on a regular file): then each reply is written with WriteAt
+// as soon as it arrives, from w's position when ReadTo began, and the
+// position is left after the bytes written, as Write would have left it.
+// It returns the number of bytes written to w (on an error, with a
+// WriterAt, bytes after those may have been written too).
 // progress, when set, is called after each chunk with the bytes so far.
 func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progress func(int64)) (int64, error) {
 	if off < 0 {
@@ -54,6 +59,9 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 	}
 	if length == 0 {
 		return 0, nil
+	}
+	if dst := placerFor(w); dst != nil {
+		return f.readPlaced(ctx, dst, off, length, progress)
 	}
 	chunk, _ := f.share.chunkSizes()
 	slots := f.share.window(chunk)
