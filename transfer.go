@@ -50,6 +50,10 @@ type FileTransfer struct {
 // one round trip: CREATE, READ and CLOSE compounded. A larger one is
 // opened again for the rest; if another file has taken its name by then,
 // the download fails with ErrFileReplaced after the first chunk.
+// Replies are written to w in order, except when w can take them at their
+// place (an io.WriterAt and io.Seeker such as an *os.File on a regular
+// file): then each is written as it arrives, and w's position ends after
+// the download as if it had been written in order (see ops.File.ReadTo).
 func (c *Client) RetrieveFile(ctx context.Context, share, path string, w io.Writer, opts ...CallOption) *future.Future[FileTransfer] {
 	return c.RetrieveFileFromOffset(ctx, share, path, w, 0, -1, opts...)
 }

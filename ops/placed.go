@@ -82,17 +82,12 @@ func placerFor(w io.Writer) placer {
 // of the window at once. It returns the length of the complete run of
 // bytes from off; on an error, bytes after it may have been written too.
 func (f *File) readPlaced(ctx context.Context, dst placer, off, length int64, progress func(int64)) (written int64, err error) {
-	chunk, _ := f.share.chunkSizes()
-	slots := f.share.window(chunk)
+	pl := f.planReads(off, length)
+	chunk, slots, toEOF := pl.chunk, pl.slots, pl.toEOF
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	limit := off + length
-	toEOF := length < 0
-	if toEOF {
-		limit = max(f.EndOfFile, off)
-	}
-	next := off
+	limit, next := pl.limit, off
 	end := int64(-1) // where a short reply said the file ends
 	// Replies are reported on arrived in the order they come in, by one
 	// goroutine per READ that ends when its Future resolves (every Future
@@ -112,10 +107,7 @@ func (f *File) readPlaced(ctx context.Context, dst placer, off, length int64, pr
 	}()
 	for {
 		for pending < slots && end < 0 && (next < limit || toEOF && pending == 0) {
-			n := chunk
-			if next < limit {
-				n = int(min(int64(chunk), limit-next))
-			}
+			n := pl.size(next, limit)
 			ok, err := budget.acquire(ctx, n, pending > 0)
 			if err != nil {
 				return written, err

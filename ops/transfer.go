@@ -63,22 +63,14 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 	if dst := placerFor(w); dst != nil {
 		return f.readPlaced(ctx, dst, off, length, progress)
 	}
-	chunk, _ := f.share.chunkSizes()
-	slots := f.share.window(chunk)
+	pl := f.planReads(off, length)
+	chunk, slots, toEOF := pl.chunk, pl.slots, pl.toEOF
 	// On an early return the rest of the window is cancelled on the
 	// server; the engine keeps the credits of the late replies.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	// limit is where reads stop being issued. To EOF, the size seen at
-	// open is a hint: reads continue one chunk at a time past it until
-	// the server says end of file.
-	limit := off + length
-	toEOF := length < 0
-	if toEOF {
-		limit = max(f.EndOfFile, off)
-	}
-	next := off
+	limit, next := pl.limit, off
 	queue := make([]inflight, 0, slots)
 	var written int64
 	budget := f.share.budget
@@ -89,10 +81,7 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 	}()
 	for {
 		for len(queue) < slots && (next < limit || toEOF && len(queue) == 0) {
-			n := chunk
-			if next < limit {
-				n = int(min(int64(chunk), limit-next))
-			}
+			n := pl.size(next, limit)
 			ok, err := budget.acquire(ctx, n, len(queue) > 0)
 			if err != nil {
 				return written, err
@@ -142,6 +131,34 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 			limit = next + int64(chunk) // keep probing one chunk at a time
 		}
 	}
+}
+
+// readPlan is how a windowed download issues its READs: chunk bytes each,
+// slots at a time, from off up to limit. To the end of the file (toEOF),
+// limit starts at the size seen at open, which is only a hint: reads go
+// on past it one chunk at a time until the server says end of file.
+type readPlan struct {
+	chunk, slots int
+	limit        int64
+	toEOF        bool
+}
+
+func (f *File) planReads(off, length int64) readPlan {
+	chunk, _ := f.share.chunkSizes()
+	p := readPlan{chunk: chunk, slots: f.share.window(chunk), limit: off + length, toEOF: length < 0}
+	if p.toEOF {
+		p.limit = max(f.EndOfFile, off)
+	}
+	return p
+}
+
+// size is the length of the READ at next: a chunk, or what is left
+// before limit.
+func (p readPlan) size(next, limit int64) int {
+	if next < limit {
+		return int(min(int64(p.chunk), limit-next))
+	}
+	return p.chunk
 }
 
 // ReadAt reads len(p) bytes at off with a window of concurrent READs. It
