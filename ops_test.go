@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/gosmb/gosmb"
+	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/internal/sambatest"
 	"github.com/gosmb/gosmb/ops"
 	"github.com/gosmb/gosmb/proto/ntstatus"
@@ -343,6 +344,37 @@ func TestStoreSizesAroundTheChunks(t *testing.T) {
 			t.Fatalf("store %d bytes: the file on the share has %d bytes and differs", size, len(got))
 		}
 	}
+	// A connection window smaller than a WRITE chunk plus the head an
+	// upload reads first: the upload must not wait on its own share.
+	small := dial(t, srv, gosmb.Options{Transfer: opsOptions(0, 0, 2<<20)})
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	for _, size := range []int{100 << 10, 3<<20 + 1} {
+		if n, err := small.StoreFile(sctx, srv.Share, "narrow.bin", bytes.NewReader(src[:size])).Wait(sctx); err != nil || n != int64(size) {
+			t.Fatalf("store %d bytes with a 2 MiB connection window: %d, %v", size, n, err)
+		}
+	}
+	// Uploads whose sources stall while their first chunk is being read
+	// hold only that first read's share of the window (1 MiB), not a whole
+	// WRITE chunk: with an 8 MiB window and three of them stalled, a fourth
+	// upload still goes through.
+	narrow := dial(t, srv, gosmb.Options{Transfer: opsOptions(0, 0, 8<<20)})
+	resume := make(chan struct{})
+	var stalled []*future.Future[int64]
+	for i := range 3 {
+		r := io.MultiReader(bytes.NewReader(src[:100<<10]), waitReader(resume))
+		stalled = append(stalled, narrow.StoreFile(ctx, srv.Share, fmt.Sprintf("stalled-%d.bin", i), r))
+	}
+	time.Sleep(200 * time.Millisecond) // let them reach their first reads
+	if n, err := narrow.StoreFile(sctx, srv.Share, "beside.bin", bytes.NewReader(src[:3<<20])).Wait(sctx); err != nil || n != 3<<20 {
+		t.Fatalf("upload beside three stalled ones: %d, %v", n, err)
+	}
+	close(resume)
+	for i, f := range stalled {
+		if n, err := f.Wait(ctx); err != nil || n != 100<<10 {
+			t.Fatalf("stalled upload %d once resumed: %d, %v", i, n, err)
+		}
+	}
 	boom := errors.New("source failed")
 	for _, at := range []int{100 << 10, first + 5, chunk + 5} {
 		r := io.MultiReader(bytes.NewReader(src[:at]), iotest.ErrReader(boom))
@@ -352,6 +384,11 @@ func TestStoreSizesAroundTheChunks(t *testing.T) {
 		}
 	}
 }
+
+// waitReader blocks until resume is closed, then reports the end.
+type waitReader chan struct{}
+
+func (w waitReader) Read([]byte) (int, error) { <-w; return 0, io.EOF }
 
 func TestStoreFileFromOffset(t *testing.T) {
 	c, srv, _, ctx := opsSetup(t)

@@ -306,9 +306,12 @@ func finishItems(items []*sendItem, err error) {
 }
 
 // detach is called when the sender of it stops waiting (its context
-// ended) before it was written. A frame holding the caller's payload is
-// copied if still queued, or waited for if a writer has it, since the
-// caller may reuse the payload once Send returns.
+// ended, or the connection is closing) before it was written. A frame
+// holding the caller's payload is copied if still queued, or waited for
+// if a writer has it, since the caller may reuse the payload once Send
+// returns. That wait is short even when the connection is closing: the
+// writer's write fails once the socket is closed, and every taken item is
+// finished either way.
 func (c *Conn) detach(it *sendItem) {
 	if !it.caller {
 		return
@@ -321,10 +324,7 @@ func (c *Conn) detach(it *sendItem) {
 		return
 	}
 	c.sendMu.Unlock()
-	select {
-	case <-it.written:
-	case <-c.ctx.Done():
-	}
+	<-it.written
 }
 
 // Stats counts what a Conn has written.

@@ -235,8 +235,10 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 		return
 	}
 	if err != nil {
-		// closeWithError fails the entries with the connection error.
+		// closeWithError fails the entries with the connection error; a
+		// writer may still be writing the frame, caller's payload and all.
 		c.closeWithError(err)
+		c.detach(it)
 		return
 	}
 	// Watch the context only now that the requests are on the wire: a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 
 	"github.com/gosmb/gosmb/engine"
 )
@@ -101,6 +102,13 @@ func (f *File) readPlaced(ctx context.Context, dst placer, off, length int64, pr
 	budget := f.share.budget
 	defer func() {
 		budget.release(int(pendingBytes)) // cancelled by the deferred cancel
+		releaseLate(pending, func(yield func(*inflight) bool) {
+			for range pending {
+				if !yield(<-arrived) {
+					return
+				}
+			}
+		})
 		if ferr := dst.finish(written); err == nil {
 			err = ferr
 		}
@@ -191,4 +199,24 @@ func (f *File) placeReply(q *inflight, dst placer, off, end int64) (int, error) 
 		}
 	}
 	return len(data), nil
+}
+
+// releaseLate gives the receive buffers of n READ replies that a download
+// no longer waits for back to the pool, on a goroutine of its own, as
+// their Futures resolve: promptly, since the download's deferred cancel
+// ends their context (a reply the engine gets after that, it drops
+// itself). Without it a failed download's early replies go to the
+// garbage collector instead of the pool.
+func releaseLate(n int, replies iter.Seq[*inflight]) {
+	if n == 0 {
+		return
+	}
+	go func() {
+		for q := range replies {
+			<-q.f.Done()
+			if resp, err := q.f.Result(); err == nil {
+				resp.Release()
+			}
+		}
+	}()
 }

@@ -163,7 +163,8 @@ func (s *Share) Store(ctx context.Context, path string, r io.Reader, offset int6
 	if _, err := s.budget.acquire(ctx, headMax, false); err != nil {
 		return offset, err
 	}
-	defer s.budget.release(headMax)
+	held := headMax
+	defer func() { s.budget.release(held) }()
 	// From the pool of upload buffers: a fan-out of small uploads would
 	// otherwise allocate one per file.
 	heads := chunkPool(smallFileMax + 1)
@@ -179,6 +180,10 @@ func (s *Share) Store(ctx context.Context, path string, r io.Reader, offset int6
 	if small {
 		return s.storeSmall(ctx, name, o, head, offset, progress)
 	}
+	// WriteFrom copies the head into buffers it takes from the window
+	// itself: holding this share too could leave it waiting on itself.
+	s.budget.release(held)
+	held = 0
 	f, err := s.Open(ctx, name, o)
 	if err != nil {
 		return offset, retag(err, "store")

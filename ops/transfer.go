@@ -78,6 +78,13 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 		for _, q := range queue {
 			budget.release(q.n) // cancelled by the deferred cancel
 		}
+		releaseLate(len(queue), func(yield func(*inflight) bool) {
+			for i := range queue {
+				if !yield(&queue[i]) {
+					return
+				}
+			}
+		})
 	}()
 	for {
 		for len(queue) < slots && (next < limit || toEOF && len(queue) == 0) {
@@ -256,18 +263,28 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 			pool.Put(&b)
 		}
 	}()
-	// fill reads the next chunk from r into a pooled buffer. The first one
-	// goes into a firstWriteMax buffer first: a source that ends within it
-	// (a fan-out of small and middling files) holds no more than that; one
-	// that goes on is moved into a whole chunk, so that every WRITE but the
-	// last is chunk sized.
+	// fill reads the next chunk from r into a pooled buffer; held is the
+	// share of the window taken for it. The first one goes into a
+	// firstWriteMax buffer first, with that much of the window: a source
+	// that ends within it (a fan-out of small and middling files) holds no
+	// more than that; one that goes on is moved into a whole chunk, with a
+	// chunk of the window (given back and taken anew, so that it never
+	// holds part while waiting for more), and every WRITE but the last is
+	// chunk sized.
+	var held int
 	fill := func() (buf []byte, n int, err error) {
-		if next == off && chunk > firstWriteMax {
+		if held < chunk {
 			buf = *chunkPool(firstWriteMax).Get().(*[]byte)
 			n, err = io.ReadFull(r, buf)
 			if err != nil {
 				return buf, n, err
 			}
+			budget.release(held)
+			held = 0
+			if _, err := budget.acquire(ctx, chunk, false); err != nil {
+				return buf, 0, err
+			}
+			held = chunk
 			head := buf
 			if k := len(free); k > 0 {
 				buf, free = free[k-1], free[:k-1]
@@ -290,6 +307,7 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 		queue = queue[1:]
 		resp, err := head.f.Wait(ctx)
 		budget.release(head.n)
+		recycle(head.buf) // Send was done with it when it returned
 		if err != nil {
 			return err
 		}
@@ -297,7 +315,6 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 			return err
 		}
 		done += int64(head.n)
-		recycle(head.buf)
 		if progress != nil {
 			progress(done)
 		}
@@ -305,7 +322,11 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 	}
 	for !srcEOF || len(queue) > 0 {
 		if !srcEOF && len(queue) < slots {
-			ok, err := budget.acquire(ctx, chunk, len(queue) > 0)
+			held = chunk
+			if next == off && !inPlace && chunk > firstWriteMax {
+				held = firstWriteMax
+			}
+			ok, err := budget.acquire(ctx, held, len(queue) > 0)
 			if err != nil {
 				return done, err
 			}
@@ -326,18 +347,18 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 				if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 					srcEOF = true
 				} else if err != nil {
-					budget.release(chunk)
+					budget.release(held)
 					recycle(buf)
 					return done, err
 				}
 				data = buf[:n]
 			}
 			if n := len(data); n > 0 {
-				budget.release(chunk - n) // keep only what this WRITE carries
+				budget.release(held - n) // keep only what this WRITE carries
 				queue = append(queue, inflight{off: next, n: n, buf: buf, f: f.sendWrite(ctx, next, data)})
 				next += int64(n)
 			} else {
-				budget.release(chunk)
+				budget.release(held)
 				recycle(buf)
 			}
 			continue
