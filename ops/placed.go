@@ -82,8 +82,7 @@ func placerFor(w io.Writer) placer {
 // arrives, in whatever order, and frees its receive buffer and its share
 // of the window at once. It returns the length of the complete run of
 // bytes from off; on an error, bytes after it may have been written too.
-func (f *File) readPlaced(ctx context.Context, dst placer, off, length int64, progress func(int64)) (written int64, err error) {
-	pl := f.planReads(off, length)
+func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int64, progress func(int64)) (written int64, err error) {
 	chunk, slots, toEOF := pl.chunk, pl.slots, pl.toEOF
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

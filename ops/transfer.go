@@ -60,10 +60,12 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 	if length == 0 {
 		return 0, nil
 	}
-	if dst := placerFor(w); dst != nil {
-		return f.readPlaced(ctx, dst, off, length, progress)
-	}
 	pl := f.planReads(off, length)
+	if pl.toEOF || length > int64(pl.chunk) { // one READ has no order to keep
+		if dst := placerFor(w); dst != nil {
+			return f.readPlaced(ctx, dst, pl, off, progress)
+		}
+	}
 	chunk, slots, toEOF := pl.chunk, pl.slots, pl.toEOF
 	// On an early return the rest of the window is cancelled on the
 	// server; the engine keeps the credits of the late replies.
