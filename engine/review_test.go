@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -218,5 +219,96 @@ func TestSendBehindStalledWriteHonoursContext(t *testing.T) {
 	s.respond(r3, ntstatus.Success, 1, r3.body)
 	if resp, err := f3.Wait(context.Background()); err != nil || tagOf(resp.Body) != 3 {
 		t.Fatalf("connection after the stall: %v", err)
+	}
+}
+
+// handoffConn stalls, once armed, the first write until gate is closed,
+// and any write of more than 64 KiB until the connection is closed and
+// 100 ms more have passed, like a socket whose write takes a while to
+// fail. bigDone records that the big write has returned.
+type handoffConn struct {
+	net.Conn
+	armed   atomic.Bool
+	writes  atomic.Int32
+	first   chan struct{} // closed when the first armed write waits
+	gate    chan struct{}
+	big     chan struct{} // closed when a big write waits
+	bigOnce sync.Once
+	closed  chan struct{}
+	cOnce   sync.Once
+	bigDone atomic.Bool
+}
+
+func (h *handoffConn) Write(p []byte) (int, error) {
+	if h.armed.Load() && h.writes.Add(1) == 1 {
+		close(h.first)
+		<-h.gate
+	}
+	if len(p) > 64<<10 {
+		h.bigOnce.Do(func() { close(h.big) })
+		<-h.closed
+		time.Sleep(100 * time.Millisecond)
+		h.bigDone.Store(true)
+		return 0, net.ErrClosed
+	}
+	return h.Conn.Write(p)
+}
+
+func (h *handoffConn) Close() error {
+	h.cOnce.Do(func() { close(h.closed) })
+	return h.Conn.Close()
+}
+
+// TestSendWaitsForAnotherWriterHoldingItsPayload: a WRITE's frame, which
+// holds the caller's payload, is taken off the queue by another sender's
+// writer, whose write is still going on when the connection dies. The
+// WRITE's Send must not return (letting the caller reuse the payload)
+// before that write has ended.
+func TestSendWaitsForAnotherWriterHoldingItsPayload(t *testing.T) {
+	hc := &handoffConn{first: make(chan struct{}), gate: make(chan struct{}), big: make(chan struct{}), closed: make(chan struct{})}
+	c, s := newFakeWrapped(t, Config{}, func(nc net.Conn) net.Conn { hc.Conn = nc; return hc })
+	primeCredits(t, c, s, 10)
+	hc.armed.Store(true)
+
+	queued := func(n int64) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); c.queueLen.Load() != n; {
+			if time.Now().After(deadline) {
+				t.Fatalf("send queue never reached %d", n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(20 * time.Millisecond) // into await's select
+	}
+	results := make(chan *future.Future[*Response], 3)
+	// A holds writeSem, its write stalled at the gate.
+	go func() { results <- c.Send(context.Background(), echoReq(1)) }()
+	<-hc.first
+	// C queues first, so it is first in line for writeSem; then the WRITE.
+	go func() { results <- c.Send(context.Background(), echoReq(2)) }()
+	queued(1)
+	payload := bytes.Repeat([]byte{7}, 256<<10)
+	wrote := make(chan *future.Future[*Response], 1)
+	go func() {
+		wrote <- c.Send(context.Background(), &Request{Header: smb2.Header{Command: smb2.CommandWrite}, Body: []byte("BODY"), Payload: payload})
+	}()
+	queued(2)
+	// A's write goes out; C's writer takes C's echo and the WRITE and
+	// stalls in the payload.
+	close(hc.gate)
+	<-hc.big
+	select {
+	case <-wrote:
+		t.Fatal("the WRITE's Send returned while its payload was being written")
+	default:
+	}
+	s.nc.Close() // the server goes away: the reader fails, the connection closes
+	f := <-wrote
+	if !hc.bigDone.Load() {
+		t.Fatal("the WRITE's Send returned while another sender's writer was still writing its payload")
+	}
+	var ce *ConnError
+	if _, err := f.Wait(context.Background()); !errors.As(err, &ce) {
+		t.Fatalf("the WRITE's Future: %v, want a *ConnError", err)
 	}
 }
