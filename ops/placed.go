@@ -83,7 +83,7 @@ func placerFor(w io.Writer) placer {
 // of the window at once. It returns the length of the complete run of
 // bytes from off; on an error, bytes after it may have been written too.
 func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int64, progress func(int64)) (written int64, err error) {
-	chunk, slots, toEOF := pl.chunk, pl.slots, pl.toEOF
+	slots, toEOF := pl.slots, pl.toEOF
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -113,7 +113,7 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 		}
 	}()
 	for {
-		for pending < slots && end < 0 && (next < limit || toEOF && pending == 0) {
+		for pending < slots && end < 0 && (next < limit || toEOF && next == limit) {
 			n := pl.size(next, limit)
 			ok, err := budget.acquire(ctx, n, pending > 0)
 			if err != nil {
@@ -169,8 +169,8 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 		if written > before && progress != nil {
 			progress(written)
 		}
-		if toEOF && end < 0 && next >= limit && got == q.n {
-			limit = next + int64(chunk) // keep probing one chunk at a time
+		if toEOF && end < 0 && q.off >= limit && got == q.n {
+			limit = next // the probe found more: probe on, a chunk at a time
 		}
 	}
 }

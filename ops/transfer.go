@@ -66,7 +66,7 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 			return f.readPlaced(ctx, dst, pl, off, progress)
 		}
 	}
-	chunk, slots, toEOF := pl.chunk, pl.slots, pl.toEOF
+	slots, toEOF := pl.slots, pl.toEOF
 	// On an early return the rest of the window is cancelled on the
 	// server; the engine keeps the credits of the late replies.
 	ctx, cancel := context.WithCancel(ctx)
@@ -89,7 +89,7 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 		})
 	}()
 	for {
-		for len(queue) < slots && (next < limit || toEOF && len(queue) == 0) {
+		for len(queue) < slots && (next < limit || toEOF && next == limit) {
 			n := pl.size(next, limit)
 			ok, err := budget.acquire(ctx, n, len(queue) > 0)
 			if err != nil {
@@ -136,8 +136,8 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 			// can only be EOF too; the deferred cancel drops them.
 			return written, nil
 		}
-		if toEOF && next >= limit {
-			limit = next + int64(chunk) // keep probing one chunk at a time
+		if toEOF && head.off >= limit {
+			limit = next // the probe found more: probe on, a chunk at a time
 		}
 	}
 }
@@ -145,7 +145,9 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 // readPlan is how a windowed download issues its READs: chunk bytes each,
 // slots at a time, from off up to limit. To the end of the file (toEOF),
 // limit starts at the size seen at open, which is only a hint: reads go
-// on past it one chunk at a time until the server says end of file.
+// on past it one chunk at a time until the server says end of file. One
+// such probe goes out with the last READs of the window, never more at a
+// time: a window of them would ask the server for a window of empty reads.
 type readPlan struct {
 	chunk, slots int
 	limit        int64

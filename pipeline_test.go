@@ -1,0 +1,441 @@
+package gosmb_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gosmb/gosmb"
+	"github.com/gosmb/gosmb/internal/sambatest"
+	"github.com/gosmb/gosmb/ops"
+	"github.com/gosmb/gosmb/proto/ntstatus"
+	"github.com/gosmb/gosmb/proto/smb2"
+)
+
+// watchProxy relays TCP between gosmb and Samba and watches the READ and
+// WRITE requests on the wire: how many were awaiting their final reply at
+// most at one time, and the largest Length any of them asked for. Once
+// watching, it hands the server's frames on a delay after they arrive, in
+// order, as a link with that much round-trip time would: how many
+// requests a client keeps in flight then depends on the client, not on
+// how fast the two ends happen to run.
+type watchProxy struct {
+	ln    net.Listener
+	wg    sync.WaitGroup
+	delay atomic.Int64 // time.Duration
+
+	mu      sync.Mutex
+	out     map[uint64]smb2.Command // requests awaiting their final reply
+	peak    map[smb2.Command]int
+	maxLen  map[smb2.Command]uint32
+	counted map[smb2.Command]int
+}
+
+func newWatchProxy(t *testing.T, to string) *watchProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &watchProxy{ln: ln}
+	p.watch(0)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s, err := net.Dial("tcp", to)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.wg.Add(2)
+			go func() { defer p.wg.Done(); p.pipe(s, c, false); s.Close() }()
+			go func() { defer p.wg.Done(); p.pipe(c, s, true); c.Close() }()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); p.wg.Wait() })
+	return p
+}
+
+// watch forgets what was seen so far and delays the server's frames from
+// now on by delay.
+func (p *watchProxy) watch(delay time.Duration) {
+	p.delay.Store(int64(delay))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.out = map[uint64]smb2.Command{}
+	p.peak = map[smb2.Command]int{}
+	p.maxLen = map[smb2.Command]uint32{}
+	p.counted = map[smb2.Command]int{}
+}
+
+// seen returns the peak number in flight, the largest Length and the
+// number of requests of cmd since watch.
+func (p *watchProxy) seen(cmd smb2.Command) (peak int, maxLen uint32, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.peak[cmd], p.maxLen[cmd], p.counted[cmd]
+}
+
+// pipe copies frames from src to dst, noting each SMB2 message on the way
+// (requests when fromServer is false); the server's go on after p.delay.
+func (p *watchProxy) pipe(dst io.Writer, src io.Reader, fromServer bool) {
+	type timed struct {
+		frame []byte
+		due   time.Time
+	}
+	line := make(chan timed, 1<<16)
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for f := range line {
+			time.Sleep(time.Until(f.due))
+			if fromServer {
+				p.note(f.frame[4:], true) // a reply counts once the client can have it
+			}
+			if _, err := dst.Write(f.frame); err != nil {
+				for range line {
+				}
+				return
+			}
+		}
+	}()
+	defer func() { close(line); <-sent }()
+	hdr := make([]byte, 4)
+	for {
+		if _, err := io.ReadFull(src, hdr); err != nil {
+			return
+		}
+		frame := make([]byte, 4+(int(hdr[1])<<16|int(binary.BigEndian.Uint16(hdr[2:]))))
+		copy(frame, hdr)
+		if _, err := io.ReadFull(src, frame[4:]); err != nil {
+			return
+		}
+		due := time.Now()
+		if fromServer {
+			due = due.Add(time.Duration(p.delay.Load()))
+		} else {
+			p.note(frame[4:], false)
+		}
+		line <- timed{frame, due}
+	}
+}
+
+func (p *watchProxy) note(msgs []byte, fromServer bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(msgs) >= smb2.HeaderSize {
+		var h smb2.Header
+		if h.Decode(msgs) != nil {
+			return
+		}
+		end := len(msgs)
+		if h.NextCommand != 0 && int(h.NextCommand) <= len(msgs) {
+			end = int(h.NextCommand)
+		}
+		body := msgs[smb2.HeaderSize:end]
+		msgs = msgs[end:]
+		if h.Command != smb2.CommandRead && h.Command != smb2.CommandWrite {
+			continue
+		}
+		switch {
+		case !fromServer:
+			p.out[h.MessageID] = h.Command
+			p.counted[h.Command]++
+			n := 0
+			for _, c := range p.out {
+				if c == h.Command {
+					n++
+				}
+			}
+			p.peak[h.Command] = max(p.peak[h.Command], n)
+			if len(body) >= 8 {
+				p.maxLen[h.Command] = max(p.maxLen[h.Command], binary.LittleEndian.Uint32(body[4:]))
+			}
+		case h.IsAsync() && h.Status == ntstatus.Pending: // an interim reply
+		default:
+			delete(p.out, h.MessageID)
+		}
+	}
+}
+
+// TestOneTransferKeepsManyRequestsInFlight watches the wire while one file
+// is downloaded and uploaded: a single transfer keeps many READs or WRITEs
+// outstanding at once, of the size asked for, and the one-in-flight mode
+// keeps exactly one. On SMB 2.0.2, which has no multi-credit requests,
+// every request is at most 64 KiB and still many are in flight.
+func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
+	const size = 24<<20 + 123
+	data := make([]byte, size)
+	rand.NewChaCha8([32]byte{4}).Read(data)
+	cases := []struct {
+		name     string
+		proto    string
+		transfer ops.Options
+		readMax  uint32 // largest READ and WRITE Length allowed
+		writeMax uint32
+		// At least this many in flight at once (exactly, with one),
+		// replies taking 100 ms: long enough for even a slow (race
+		// detector) client and proxy to fill the window.
+		readPeak  int
+		writePeak int
+		one       bool
+	}{
+		{"smb311-defaults", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 12, 3, false},
+		{"smb311-256k", "SMB3_11", ops.Options{ChunkSize: 256 << 10, Window: 4 << 20}, 256 << 10, 256 << 10, 12, 12, false},
+		{"smb311-one-in-flight", "SMB3_11", ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}, 1 << 20, 1 << 20, 1, 1, true},
+		{"smb202", "SMB2_02", ops.Options{}, 64 << 10, 64 << 10, 64, 64, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := sambatest.Start(t, sambatest.Config{MaxProtocol: tc.proto})
+			if err := os.WriteFile(filepath.Join(srv.ShareDir, "src.bin"), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			delay := 100 * time.Millisecond
+			if tc.one {
+				delay = 20 * time.Millisecond // 50 round trips
+			}
+			px := newWatchProxy(t, srv.Addr)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Transfer: tc.transfer})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+
+			check := func(what string, cmd smb2.Command, wantPeak int, maxLen uint32) {
+				t.Helper()
+				peak, gotMax, n := px.seen(cmd)
+				if gotMax > maxLen {
+					t.Errorf("%s: a %v asked for %d bytes, want at most %d", what, cmd, gotMax, maxLen)
+				}
+				// Every byte once, plus (downloads) the compounded first
+				// READ and one probe for more at the end.
+				if least := (size + int(maxLen) - 1) / int(maxLen); n < least || n > least+2 {
+					t.Errorf("%s: %d %vs for %d bytes of at most %d each, want %d to %d", what, n, cmd, size, maxLen, least, least+2)
+				}
+				switch {
+				case tc.one && peak != 1:
+					t.Errorf("%s: %d %vs in flight at once, want exactly 1", what, peak, cmd)
+				case peak < wantPeak:
+					t.Errorf("%s: at most %d %vs in flight at once, want at least %d", what, peak, cmd, wantPeak)
+				}
+				t.Logf("%s: %d %vs, at most %d in flight, largest %d bytes", what, n, cmd, peak, gotMax)
+			}
+
+			px.watch(delay)
+			var b bytes.Buffer
+			if res, err := c.RetrieveFile(ctx, srv.Share, "src.bin", &b).Wait(ctx); err != nil || !bytes.Equal(b.Bytes(), data) {
+				t.Fatalf("download: %d bytes, equal %v, %v", res.Bytes, bytes.Equal(b.Bytes(), data), err)
+			}
+			check("download", smb2.CommandRead, tc.readPeak, tc.readMax)
+
+			px.watch(delay)
+			if _, err := c.StoreFile(ctx, srv.Share, "dst.bin", bytes.NewReader(data)).Wait(ctx); err != nil {
+				t.Fatalf("upload: %v", err)
+			}
+			if got := readLocal(t, srv.ShareDir, "dst.bin"); !bytes.Equal(got, data) {
+				t.Fatalf("upload: %d bytes on the share, want %d equal ones", len(got), len(data))
+			}
+			check("upload", smb2.CommandWrite, tc.writePeak, tc.writeMax)
+		})
+	}
+}
+
+// TestBlockedDownloadDoesNotStarveOthers: one large download whose
+// destination stops accepting data holds its own window of READs, but
+// other transfers on the same connection, started after it, still
+// complete while it is stuck.
+func TestBlockedDownloadDoesNotStarveOthers(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	big := make([]byte, 64<<20)
+	rand.NewChaCha8([32]byte{5}).Read(big)
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "big.bin"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	small := make([][]byte, 20)
+	for i := range small {
+		small[i] = bytes.Repeat([]byte{byte(i)}, 100<<10+i)
+		if err := os.WriteFile(filepath.Join(srv.ShareDir, fmt.Sprintf("s%02d", i)), small[i], 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	stuck := &gateWriter{started: make(chan struct{}), gate: make(chan struct{})}
+	bigDone := c.RetrieveFile(ctx, srv.Share, "big.bin", stuck)
+	<-stuck.started
+	time.Sleep(100 * time.Millisecond) // let its window fill up
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*len(small))
+	for i := range small {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			var b bytes.Buffer
+			_, err := c.RetrieveFile(ctx, srv.Share, fmt.Sprintf("s%02d", i), &b).Wait(ctx)
+			if err == nil && !bytes.Equal(b.Bytes(), small[i]) {
+				err = fmt.Errorf("download s%02d: wrong bytes", i)
+			}
+			errs <- err
+		}()
+		go func() {
+			defer wg.Done()
+			_, err := c.StoreFile(ctx, srv.Share, fmt.Sprintf("u%02d", i), bytes.NewReader(small[i])).Wait(ctx)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-bigDone.Done():
+		t.Fatal("the blocked download finished while its destination was blocked")
+	default:
+	}
+	close(stuck.gate)
+	if res, err := bigDone.Wait(ctx); err != nil || !bytes.Equal(stuck.b.Bytes(), big) {
+		t.Fatalf("the large download once unblocked: %d bytes, equal %v, %v", res.Bytes, bytes.Equal(stuck.b.Bytes(), big), err)
+	}
+}
+
+// gateWriter accepts its first Write, then blocks every other one until
+// gate is closed.
+type gateWriter struct {
+	b       bytes.Buffer
+	once    sync.Once
+	started chan struct{}
+	gate    chan struct{}
+}
+
+func (w *gateWriter) Write(p []byte) (int, error) {
+	first := false
+	w.once.Do(func() { first = true; close(w.started) })
+	if !first {
+		<-w.gate
+	}
+	return w.b.Write(p)
+}
+
+// TestDownloadOfAGrowingFile: a file that grows while it is downloaded
+// to its end is read to its new end, chunk by chunk past the size its
+// open reported, both into a plain io.Writer (in order) and into a local
+// file (each reply placed as it arrives).
+func TestDownloadOfAGrowingFile(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	c := dial(t, srv, gosmb.Options{Transfer: opsSmallChunks()})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	start := make([]byte, 8<<20)
+	more := make([]byte, 3<<20+5) // more than one chunk past the old end
+	rand.NewChaCha8([32]byte{6}).Read(start)
+	rand.NewChaCha8([32]byte{7}).Read(more)
+	want := append(append([]byte(nil), start...), more...)
+
+	for _, into := range []string{"writer", "file"} {
+		t.Run(into, func(t *testing.T) {
+			name := "grow-" + into
+			path := filepath.Join(srv.ShareDir, name)
+			if err := os.WriteFile(path, start, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// The file grows on the download's second write: after the
+			// second open read its size, long before the window reaches
+			// the old end (the window is far smaller than the file).
+			writes := 0
+			grow := func() error {
+				writes++
+				if writes != 2 {
+					return nil
+				}
+				f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				_, err = f.Write(more)
+				return err
+			}
+			var got []byte
+			var res gosmb.FileTransfer
+			var err error
+			switch into {
+			case "writer":
+				w := &hookWriter{hook: grow}
+				res, err = c.RetrieveFile(ctx, srv.Share, name, w).Wait(ctx)
+				got = w.b.Bytes()
+			case "file":
+				local := filepath.Join(t.TempDir(), name)
+				lf, ferr := os.Create(local)
+				if ferr != nil {
+					t.Fatal(ferr)
+				}
+				defer lf.Close()
+				res, err = c.RetrieveFile(ctx, srv.Share, name, &hookFile{File: lf, hook: grow}).Wait(ctx)
+				got, _ = os.ReadFile(local)
+			}
+			if err != nil || res.Bytes != int64(len(want)) || !bytes.Equal(got, want) {
+				t.Fatalf("download: %d bytes reported, %d received (want %d), equal %v, %v", res.Bytes, len(got), len(want), bytes.Equal(got, want), err)
+			}
+			if writes < 2 {
+				t.Fatal("the file never grew")
+			}
+		})
+	}
+}
+
+// hookWriter is a bytes.Buffer that calls hook before each Write.
+type hookWriter struct {
+	b    bytes.Buffer
+	hook func() error
+}
+
+func (w *hookWriter) Write(p []byte) (int, error) {
+	if err := w.hook(); err != nil {
+		return 0, err
+	}
+	return w.b.Write(p)
+}
+
+// hookFile is a local file that calls hook before each WriteAt (and
+// Write, for the first reply).
+type hookFile struct {
+	*os.File
+	hook func() error
+}
+
+func (f *hookFile) Write(p []byte) (int, error) {
+	if err := f.hook(); err != nil {
+		return 0, err
+	}
+	return f.File.Write(p)
+}
+
+func (f *hookFile) WriteAt(p []byte, off int64) (int, error) {
+	if err := f.hook(); err != nil {
+		return 0, err
+	}
+	return f.File.WriteAt(p, off)
+}
