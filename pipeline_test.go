@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -24,7 +25,8 @@ import (
 
 // watchProxy relays TCP between gosmb and Samba and watches the READ and
 // WRITE requests on the wire: how many were awaiting their final reply at
-// most at one time, and the largest Length any of them asked for. Once
+// most at one time, the Length each asked for, and how many bytes the
+// READs that are not part of a compound asked for at most at once. Once
 // watching, it hands the server's frames on a delay after they arrive, in
 // order, as a link with that much round-trip time would: how many
 // requests a client keeps in flight then depends on the client, not on
@@ -34,11 +36,13 @@ type watchProxy struct {
 	wg    sync.WaitGroup
 	delay atomic.Int64 // time.Duration
 
-	mu      sync.Mutex
-	out     map[uint64]smb2.Command // requests awaiting their final reply
-	peak    map[smb2.Command]int
-	maxLen  map[smb2.Command]uint32
-	counted map[smb2.Command]int
+	mu        sync.Mutex
+	out       map[uint64]smb2.Command // requests awaiting their final reply
+	peak      map[smb2.Command]int
+	lens      map[smb2.Command][]uint32
+	lone      map[uint64]uint32 // lone READs awaiting their reply: Length
+	loneBytes uint32
+	loneMax   uint32
 }
 
 func newWatchProxy(t *testing.T, to string) *watchProxy {
@@ -78,16 +82,25 @@ func (p *watchProxy) watch(delay time.Duration) {
 	defer p.mu.Unlock()
 	p.out = map[uint64]smb2.Command{}
 	p.peak = map[smb2.Command]int{}
-	p.maxLen = map[smb2.Command]uint32{}
-	p.counted = map[smb2.Command]int{}
+	p.lens = map[smb2.Command][]uint32{}
+	p.lone = map[uint64]uint32{}
+	p.loneBytes, p.loneMax = 0, 0
 }
 
-// seen returns the peak number in flight, the largest Length and the
-// number of requests of cmd since watch.
-func (p *watchProxy) seen(cmd smb2.Command) (peak int, maxLen uint32, n int) {
+// seen returns the peak number in flight and the Lengths of the requests
+// of cmd since watch.
+func (p *watchProxy) seen(cmd smb2.Command) (peak int, lens []uint32) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.peak[cmd], p.maxLen[cmd], p.counted[cmd]
+	return p.peak[cmd], slices.Clone(p.lens[cmd])
+}
+
+// loneReadPeak is the most bytes lone READs (not in a compound) asked
+// for at once since watch.
+func (p *watchProxy) loneReadPeak() uint32 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.loneMax
 }
 
 // pipe copies frames from src to dst, noting each SMB2 message on the way
@@ -137,6 +150,7 @@ func (p *watchProxy) pipe(dst io.Writer, src io.Reader, fromServer bool) {
 func (p *watchProxy) note(msgs []byte, fromServer bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	chain := false
 	for len(msgs) >= smb2.HeaderSize {
 		var h smb2.Header
 		if h.Decode(msgs) != nil {
@@ -145,6 +159,7 @@ func (p *watchProxy) note(msgs []byte, fromServer bool) {
 		end := len(msgs)
 		if h.NextCommand != 0 && int(h.NextCommand) <= len(msgs) {
 			end = int(h.NextCommand)
+			chain = true
 		}
 		body := msgs[smb2.HeaderSize:end]
 		msgs = msgs[end:]
@@ -154,7 +169,6 @@ func (p *watchProxy) note(msgs []byte, fromServer bool) {
 		switch {
 		case !fromServer:
 			p.out[h.MessageID] = h.Command
-			p.counted[h.Command]++
 			n := 0
 			for _, c := range p.out {
 				if c == h.Command {
@@ -162,21 +176,33 @@ func (p *watchProxy) note(msgs []byte, fromServer bool) {
 				}
 			}
 			p.peak[h.Command] = max(p.peak[h.Command], n)
-			if len(body) >= 8 {
-				p.maxLen[h.Command] = max(p.maxLen[h.Command], binary.LittleEndian.Uint32(body[4:]))
+			if len(body) < 8 {
+				continue
+			}
+			length := binary.LittleEndian.Uint32(body[4:])
+			p.lens[h.Command] = append(p.lens[h.Command], length)
+			if h.Command == smb2.CommandRead && !chain {
+				p.lone[h.MessageID] = length
+				p.loneBytes += length
+				p.loneMax = max(p.loneMax, p.loneBytes)
 			}
 		case h.IsAsync() && h.Status == ntstatus.Pending: // an interim reply
 		default:
 			delete(p.out, h.MessageID)
+			if n, ok := p.lone[h.MessageID]; ok {
+				delete(p.lone, h.MessageID)
+				p.loneBytes -= n
+			}
 		}
 	}
 }
 
 // TestOneTransferKeepsManyRequestsInFlight watches the wire while one file
 // is downloaded and uploaded: a single transfer keeps many READs or WRITEs
-// outstanding at once, of the size asked for, and the one-in-flight mode
-// keeps exactly one. On SMB 2.0.2, which has no multi-credit requests,
-// every request is at most 64 KiB and still many are in flight.
+// outstanding at once, of the size asked for (plus, once per connection,
+// one large warm-up READ), and the one-in-flight mode keeps exactly one.
+// On SMB 2.0.2, which has no multi-credit requests, every request is at
+// most 64 KiB and still many are in flight.
 func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 	const size = 24<<20 + 123
 	data := make([]byte, size)
@@ -185,8 +211,9 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 		name     string
 		proto    string
 		transfer ops.Options
-		readMax  uint32 // largest READ and WRITE Length allowed
-		writeMax uint32
+		readLen  uint32 // READ and WRITE Length
+		writeLen uint32
+		warm     uint32 // Length of the one larger READ (0: none)
 		// At least this many in flight at once (exactly, with one),
 		// replies taking 100 ms: long enough for even a slow (race
 		// detector) client and proxy to fill the window.
@@ -194,10 +221,10 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 		writePeak int
 		one       bool
 	}{
-		{"smb311-defaults", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 12, 3, false},
-		{"smb311-256k", "SMB3_11", ops.Options{ChunkSize: 256 << 10, Window: 4 << 20}, 256 << 10, 256 << 10, 12, 12, false},
-		{"smb311-one-in-flight", "SMB3_11", ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}, 1 << 20, 1 << 20, 1, 1, true},
-		{"smb202", "SMB2_02", ops.Options{}, 64 << 10, 64 << 10, 64, 64, false},
+		{"smb311-defaults", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 3, false},
+		{"smb311-256k", "SMB3_11", ops.Options{ChunkSize: 256 << 10, Window: 4 << 20}, 256 << 10, 256 << 10, 4 << 20, 12, 12, false},
+		{"smb311-one-in-flight", "SMB3_11", ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}, 1 << 20, 1 << 20, 0, 1, 1, true},
+		{"smb202", "SMB2_02", ops.Options{}, 64 << 10, 64 << 10, 0, 64, 64, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -218,16 +245,27 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 			}
 			defer c.Close()
 
-			check := func(what string, cmd smb2.Command, wantPeak int, maxLen uint32) {
+			check := func(what string, cmd smb2.Command, wantPeak int, chunk, warm uint32) {
 				t.Helper()
-				peak, gotMax, n := px.seen(cmd)
-				if gotMax > maxLen {
-					t.Errorf("%s: a %v asked for %d bytes, want at most %d", what, cmd, gotMax, maxLen)
+				peak, lens := px.seen(cmd)
+				var big []uint32
+				for _, n := range lens {
+					if n > chunk {
+						big = append(big, n)
+					}
+				}
+				if (warm == 0 && len(big) > 0) || (warm > 0 && (len(big) != 1 || big[0] != warm)) {
+					t.Errorf("%s: %vs of more than %d bytes: %v, want %v", what, cmd, chunk, big, warm)
 				}
 				// Every byte once, plus (downloads) the compounded first
 				// READ and one probe for more at the end.
-				if least := (size + int(maxLen) - 1) / int(maxLen); n < least || n > least+2 {
-					t.Errorf("%s: %d %vs for %d bytes of at most %d each, want %d to %d", what, n, cmd, size, maxLen, least, least+2)
+				least := 0
+				if warm > 0 {
+					least = 1
+				}
+				least += (size - int(warm) + int(chunk) - 1) / int(chunk)
+				if n := len(lens); n < least || n > least+2 {
+					t.Errorf("%s: %d %vs for %d bytes of %d each (one of %d), want %d to %d", what, n, cmd, size, chunk, warm, least, least+2)
 				}
 				switch {
 				case tc.one && peak != 1:
@@ -235,7 +273,7 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 				case peak < wantPeak:
 					t.Errorf("%s: at most %d %vs in flight at once, want at least %d", what, peak, cmd, wantPeak)
 				}
-				t.Logf("%s: %d %vs, at most %d in flight, largest %d bytes", what, n, cmd, peak, gotMax)
+				t.Logf("%s: %d %vs, at most %d in flight, larger than a chunk: %v", what, len(lens), cmd, peak, big)
 			}
 
 			px.watch(delay)
@@ -243,7 +281,7 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 			if res, err := c.RetrieveFile(ctx, srv.Share, "src.bin", &b).Wait(ctx); err != nil || !bytes.Equal(b.Bytes(), data) {
 				t.Fatalf("download: %d bytes, equal %v, %v", res.Bytes, bytes.Equal(b.Bytes(), data), err)
 			}
-			check("download", smb2.CommandRead, tc.readPeak, tc.readMax)
+			check("download", smb2.CommandRead, tc.readPeak, tc.readLen, tc.warm)
 
 			px.watch(delay)
 			if _, err := c.StoreFile(ctx, srv.Share, "dst.bin", bytes.NewReader(data)).Wait(ctx); err != nil {
@@ -252,14 +290,15 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 			if got := readLocal(t, srv.ShareDir, "dst.bin"); !bytes.Equal(got, data) {
 				t.Fatalf("upload: %d bytes on the share, want %d equal ones", len(got), len(data))
 			}
-			check("upload", smb2.CommandWrite, tc.writePeak, tc.writeMax)
+			check("upload", smb2.CommandWrite, tc.writePeak, tc.writeLen, 0)
 		})
 	}
 }
 
 // TestBlockedDownloadDoesNotStarveOthers: one large download whose
-// destination stops accepting data holds its own window of READs, but
-// other transfers on the same connection, started after it, still
+// destination stops accepting data holds its own window of READs (with
+// the defaults, the connection's whole READ window), but other transfers
+// on the same connection, small and large, started after it, still
 // complete while it is stuck.
 func TestBlockedDownloadDoesNotStarveOthers(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
@@ -275,6 +314,11 @@ func TestBlockedDownloadDoesNotStarveOthers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	large := make([]byte, 20<<20)
+	rand.NewChaCha8([32]byte{8}).Read(large)
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "large.bin"), large, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	c := dial(t, srv, gosmb.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -285,7 +329,19 @@ func TestBlockedDownloadDoesNotStarveOthers(t *testing.T) {
 	time.Sleep(100 * time.Millisecond) // let its window fill up
 
 	var wg sync.WaitGroup
-	errs := make(chan error, 2*len(small))
+	errs := make(chan error, 2*len(small)+2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var b bytes.Buffer
+			_, err := c.RetrieveFile(ctx, srv.Share, "large.bin", &b).Wait(ctx)
+			if err == nil && !bytes.Equal(b.Bytes(), large) {
+				err = fmt.Errorf("large download %d: wrong bytes", i)
+			}
+			errs <- err
+		}()
+	}
 	for i := range small {
 		wg.Add(2)
 		go func() {
@@ -438,4 +494,77 @@ func (f *hookFile) WriteAt(p []byte, off int64) (int, error) {
 		return 0, err
 	}
 	return f.File.WriteAt(p, off)
+}
+
+// TestDownloadsShareTheConnReadWindow: several large downloads at once on
+// one connection keep no more READ bytes outstanding together (past the
+// READ that travels with each CREATE) than ConnReadWindow, send one
+// warm-up READ between them, and all arrive whole.
+func TestDownloadsShareTheConnReadWindow(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	files := make([][]byte, 4)
+	for i := range files {
+		files[i] = make([]byte, 12<<20+i)
+		rand.NewChaCha8([32]byte{byte(10 + i)}).Read(files[i])
+		if err := os.WriteFile(filepath.Join(srv.ShareDir, fmt.Sprintf("w%d", i)), files[i], 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		window int // ConnReadWindow
+		want   uint32
+	}{
+		{"default", 0, ops.DefaultConnReadWindow},
+		{"6MiB", 6 << 20, 6 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			px := newWatchProxy(t, srv.Addr)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password,
+				Transfer: ops.Options{ConnReadWindow: tc.window}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			px.watch(50 * time.Millisecond)
+			var wg sync.WaitGroup
+			errs := make(chan error, len(files))
+			for i := range files {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					var b bytes.Buffer
+					_, err := c.RetrieveFile(ctx, srv.Share, fmt.Sprintf("w%d", i), &b).Wait(ctx)
+					if err == nil && !bytes.Equal(b.Bytes(), files[i]) {
+						err = fmt.Errorf("w%d: wrong bytes", i)
+					}
+					errs <- err
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			peak := px.loneReadPeak()
+			if peak > tc.want || peak < tc.want/2 {
+				t.Errorf("lone READs asked for %d bytes at most at once, want at most %d (and at least half that)", peak, tc.want)
+			}
+			_, lens := px.seen(smb2.CommandRead)
+			big := 0
+			for _, n := range lens {
+				if n > ops.DefaultReadChunk {
+					big++
+				}
+			}
+			if big != 1 {
+				t.Errorf("%d READs larger than a chunk, want one warm-up READ", big)
+			}
+			t.Logf("%d READs, at most %d bytes of lone READs at once", len(lens), peak)
+		})
+	}
 }

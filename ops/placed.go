@@ -115,7 +115,7 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 	for {
 		for pending < slots && end < 0 && (next < limit || toEOF && next == limit) {
 			n := pl.size(next, limit)
-			ok, err := budget.acquire(ctx, n, pending > 0)
+			ok, err := budget.acquireRead(ctx, n, pending > 0)
 			if err != nil {
 				return written, err
 			}
@@ -123,7 +123,7 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 				break // the connection is busy: collect a reply first
 			}
 			q := &inflight{off: next, n: n, f: f.sendRead(ctx, next, n)}
-			go func(q *inflight) { <-q.f.Done(); arrived <- q }(q)
+			go func(q *inflight) { <-q.f.Done(); budget.readDone(q.n); arrived <- q }(q)
 			pending++
 			pendingBytes += int64(n)
 			next += int64(n)

@@ -3,10 +3,12 @@ package ops
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sync/semaphore"
 
 	"github.com/gosmb/gosmb/engine"
+	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
 )
@@ -26,7 +28,23 @@ type Options struct {
 	// the number of concurrent transfers, and is shared first come first
 	// served, so a huge file does not starve small ones.
 	ConnWindow int
+	// ConnReadWindow is the number of bytes the windowed READs of all
+	// downloads on one connection ask for at once, within ConnWindow;
+	// 0 means 16 MiB (DefaultConnReadWindow). It is what the server must
+	// hold in buffers for them: a READ's share comes back when its reply
+	// arrives, however slowly the download's consumer then takes it. A
+	// download's first READ, which travels with its CREATE, does not
+	// count: most files end within it.
+	ConnReadWindow int
 }
+
+// DefaultConnReadWindow is the ConnReadWindow used when Options leaves it
+// 0. Why 16 MiB: docs/design.md, "Transfers".
+const DefaultConnReadWindow = 16 << 20
+
+// warmReadMax is the size of the one large READ a connection sends first
+// (see Budget.warmRead).
+const warmReadMax = 8 << 20
 
 // DefaultConnWindow is the ConnWindow used when Options leaves it 0.
 const DefaultConnWindow = 64 << 20
@@ -38,19 +56,30 @@ const (
 	DefaultWriteChunk = 4 << 20
 )
 
-// Budget is the connection-wide allowance of bytes in flight.
+// Budget is the connection-wide allowance of bytes in flight, and the
+// share of it windowed READs may take.
 type Budget struct {
 	sem  *semaphore.Weighted
 	size int64
+
+	reads     *semaphore.Weighted
+	readsSize int64
+	warmed    atomic.Bool // a warmRead has been sent on this connection
 }
 
-// NewBudget returns a Budget of opts.ConnWindow bytes.
+// NewBudget returns a Budget of opts.ConnWindow bytes, opts.ConnReadWindow
+// of them for windowed READs.
 func NewBudget(opts Options) *Budget {
 	n := int64(opts.ConnWindow)
 	if n <= 0 {
 		n = DefaultConnWindow
 	}
-	return &Budget{sem: semaphore.NewWeighted(n), size: n}
+	r := int64(opts.ConnReadWindow)
+	if r <= 0 {
+		r = DefaultConnReadWindow
+	}
+	r = min(r, n)
+	return &Budget{sem: semaphore.NewWeighted(n), size: n, reads: semaphore.NewWeighted(r), readsSize: r}
 }
 
 // clamp keeps one request's weight within the whole budget.
@@ -71,6 +100,58 @@ func (b *Budget) acquire(ctx context.Context, n int, haveInFlight bool) (bool, e
 }
 
 func (b *Budget) release(n int) { b.sem.Release(b.clamp(n)) }
+
+// acquireRead is acquire for a windowed READ, which also takes n bytes of
+// the connection's READ window: both or neither. Call sentRead (or
+// readDone when its Future resolves) once the READ is out; its share of the READ window comes back when its reply
+// arrives (or it is abandoned), however long the download's consumer
+// then takes: the window bounds what the server must buffer, not what
+// the client holds, which the connection window bounds.
+func (b *Budget) acquireRead(ctx context.Context, n int, haveInFlight bool) (bool, error) {
+	if ok, err := b.acquire(ctx, n, haveInFlight); !ok || err != nil {
+		return ok, err
+	}
+	r := min(int64(n), b.readsSize)
+	if haveInFlight {
+		if b.reads.TryAcquire(r) {
+			return true, nil
+		}
+		b.release(n)
+		return false, nil
+	}
+	if err := b.reads.Acquire(ctx, r); err != nil {
+		b.release(n)
+		return false, err
+	}
+	return true, nil
+}
+
+// sentRead gives n bytes back to the READ window once f has resolved.
+func (b *Budget) sentRead(n int, f *future.Future[*engine.Response]) {
+	go func() {
+		<-f.Done()
+		b.readDone(n)
+	}()
+}
+
+// readDone gives back the READ window share of a READ that has resolved.
+func (b *Budget) readDone(n int) { b.reads.Release(min(int64(n), b.readsSize)) }
+
+// warmRead returns the size of a windowed download's next READ, normally
+// chunk. Once per connection it is warmReadMax (or the server's
+// MaxReadSize, if smaller) instead, when that much is left to read: the
+// server then frees one large buffer early. Samba's smbd, on glibc, keeps
+// the memory of its heap from then on as long as at most about twice that
+// is free at its top; otherwise it hands the top back to the kernel and
+// faults it in again page by page, which with many files read at once cost
+// it more than the reading itself (docs/benchmarks.md, problem 1).
+func (b *Budget) warmRead(chunk int, left int64, most int) int {
+	w := min(most, int(b.readsSize))
+	if w <= chunk || left < int64(w) || b.warmed.Load() || !b.warmed.CompareAndSwap(false, true) {
+		return chunk
+	}
+	return w
+}
 
 // Share runs file operations on one connected share.
 type Share struct {
@@ -114,12 +195,31 @@ func (s *Share) chunkSizes() (read, write int) {
 	return max(read, 1), max(write, 1)
 }
 
+// windowBytes is Options.Window or its default.
+func (s *Share) windowBytes() int {
+	if s.opts.Window > 0 {
+		return s.opts.Window
+	}
+	return 16 << 20
+}
+
+// warmMax is the largest READ this connection can send now, up to
+// warmReadMax and the transfer window (0 without multi-credit requests).
+func (s *Share) warmMax() int {
+	n := s.neg()
+	if n.Dialect == smb2.Dialect202 || n.Capabilities&smb2.CapLargeMTU == 0 {
+		return 0
+	}
+	m := min(warmReadMax, int(n.MaxReadSize), s.windowBytes())
+	if avail, inFlight := s.Tree.Session.Conn().Credits(); avail+inFlight > 0 {
+		m = min(m, int(avail+inFlight)*64<<10)
+	}
+	return m
+}
+
 // window returns how many chunks of size chunk one transfer keeps in flight.
 func (s *Share) window(chunk int) int {
-	w := s.opts.Window
-	if w <= 0 {
-		w = 16 << 20
-	}
+	w := s.windowBytes()
 	// A hostile server announcing tiny MaxRead/WriteSize must not make
 	// us allocate a queue of millions of slots.
 	return min(max(1, w/chunk), 1024)

@@ -91,14 +91,16 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 	for {
 		for len(queue) < slots && (next < limit || toEOF && next == limit) {
 			n := pl.size(next, limit)
-			ok, err := budget.acquire(ctx, n, len(queue) > 0)
+			ok, err := budget.acquireRead(ctx, n, len(queue) > 0)
 			if err != nil {
 				return written, err
 			}
 			if !ok {
 				break // the connection is busy: collect a reply first
 			}
-			queue = append(queue, inflight{off: next, n: n, f: f.sendRead(ctx, next, n)})
+			q := inflight{off: next, n: n, f: f.sendRead(ctx, next, n)}
+			budget.sentRead(n, q.f)
+			queue = append(queue, q)
 			next += int64(n)
 		}
 		if len(queue) == 0 {
@@ -150,26 +152,32 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 // time: a window of them would ask the server for a window of empty reads.
 type readPlan struct {
 	chunk, slots int
-	limit        int64
+	start, limit int64
 	toEOF        bool
+	first        int // size of the READ at start: chunk, or a connection's warm-up READ
 }
 
 func (f *File) planReads(off, length int64) readPlan {
 	chunk, _ := f.share.chunkSizes()
-	p := readPlan{chunk: chunk, slots: f.share.window(chunk), limit: off + length, toEOF: length < 0}
+	p := readPlan{chunk: chunk, slots: f.share.window(chunk), start: off, limit: off + length, toEOF: length < 0}
 	if p.toEOF {
 		p.limit = max(f.EndOfFile, off)
 	}
+	p.first = f.share.budget.warmRead(chunk, p.limit-off, f.share.warmMax())
 	return p
 }
 
-// size is the length of the READ at next: a chunk, or what is left
-// before limit.
+// size is the length of the READ at next: a chunk (the plan's first size
+// at its start), or what is left before limit.
 func (p readPlan) size(next, limit int64) int {
-	if next < limit {
-		return int(min(int64(p.chunk), limit-next))
+	c := p.chunk
+	if next == p.start {
+		c = p.first
 	}
-	return p.chunk
+	if next < limit {
+		return int(min(int64(c), limit-next))
+	}
+	return c
 }
 
 // ReadAt reads len(p) bytes at off with a window of concurrent READs. It

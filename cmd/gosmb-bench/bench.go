@@ -244,7 +244,8 @@ func newJob(srv *sambatest.Server, kind string, one bool) *job {
 }
 
 // gosmbTransfer is the gosmb client's Transfer options (-gosmb-chunk,
-// -gosmb-window, -gosmb-conn-window); set once before measuring.
+// -gosmb-window, -gosmb-conn-window, -gosmb-conn-read-window); set once
+// before measuring.
 var gosmbTransfer ops.Options
 
 // gosmbConns is the gosmb client's Options.Connections (-gosmb-conns).

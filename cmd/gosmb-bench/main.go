@@ -81,6 +81,7 @@ func parseFlags() (*config, error) {
 	gChunk := flag.String("gosmb-chunk", "0", "gosmb client's Transfer.ChunkSize (0: library default, 1 MiB READ and 4 MiB WRITE)")
 	gWindow := flag.String("gosmb-window", "0", "gosmb client's Transfer.Window (0: library default, 16 MiB)")
 	gConn := flag.String("gosmb-conn-window", "0", "gosmb client's Transfer.ConnWindow (0: library default, 64 MiB)")
+	gConnRead := flag.String("gosmb-conn-read-window", "0", "gosmb client's Transfer.ConnReadWindow (0: library default, 16 MiB)")
 	bs := flag.String("smbclient-b", "4MiB,16MiB,64MiB", "smbclient -b (transfer window) values tried for smbclient-best, besides the default")
 	flag.IntVar(&poolConns, "pool-conns", 2, "Options.Connections of the gosmb-pool client in (c), (d), (e); 0 leaves that client out")
 	flag.BoolVar(&gosmbNoBatching, "gosmb-no-batching", false, "set Options.NoBatching on every gosmb client (compounds that wait for the socket together are not merged into one frame)")
@@ -112,7 +113,7 @@ func parseFlags() (*config, error) {
 	for _, p := range []struct {
 		s   string
 		dst *int
-	}{{*gChunk, &gosmbTransfer.ChunkSize}, {*gWindow, &gosmbTransfer.Window}, {*gConn, &gosmbTransfer.ConnWindow}} {
+	}{{*gChunk, &gosmbTransfer.ChunkSize}, {*gWindow, &gosmbTransfer.Window}, {*gConn, &gosmbTransfer.ConnWindow}, {*gConnRead, &gosmbTransfer.ConnReadWindow}} {
 		n, err := parseSize(p.s)
 		if err != nil {
 			return nil, err
@@ -144,8 +145,8 @@ func parseFlags() (*config, error) {
 		return nil, fmt.Errorf("sizes must be at least 1 byte")
 	}
 	if gosmbTransfer != (ops.Options{}) {
-		gosmbDefaultHow = fmt.Sprintf("Transfer{ChunkSize: %d, Window: %d, ConnWindow: %d} (0: default)",
-			gosmbTransfer.ChunkSize, gosmbTransfer.Window, gosmbTransfer.ConnWindow)
+		gosmbDefaultHow = fmt.Sprintf("Transfer{ChunkSize: %d, Window: %d, ConnWindow: %d, ConnReadWindow: %d} (0: default)",
+			gosmbTransfer.ChunkSize, gosmbTransfer.Window, gosmbTransfer.ConnWindow, gosmbTransfer.ConnReadWindow)
 	}
 	if gosmbNoBatching {
 		gosmbDefaultHow += ", NoBatching"
