@@ -102,11 +102,12 @@ func (b *Budget) acquire(ctx context.Context, n int, haveInFlight bool) (bool, e
 func (b *Budget) release(n int) { b.sem.Release(b.clamp(n)) }
 
 // acquireRead is acquire for a windowed READ, which also takes n bytes of
-// the connection's READ window: both or neither. Call sentRead (or
-// readDone when its Future resolves) once the READ is out; its share of the READ window comes back when its reply
-// arrives (or it is abandoned), however long the download's consumer
-// then takes: the window bounds what the server must buffer, not what
-// the client holds, which the connection window bounds.
+// the connection's READ window: both or neither. Once the READ is out,
+// sentRead (or readDone, called when its Future resolves) gives that
+// share back when the reply arrives (or the READ is abandoned), however
+// long the download's consumer then takes: the READ window bounds what
+// the server must buffer; what the client holds, the connection window
+// bounds.
 func (b *Budget) acquireRead(ctx context.Context, n int, haveInFlight bool) (bool, error) {
 	if ok, err := b.acquire(ctx, n, haveInFlight); !ok || err != nil {
 		return ok, err
