@@ -1,10 +1,16 @@
 package gosmb_test
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
+	"github.com/gosmb/gosmb"
 	"github.com/gosmb/gosmb/ops"
 )
 
@@ -23,4 +29,58 @@ func opsSmallChunks() ops.Options { return ops.Options{ChunkSize: 256 << 10, Win
 
 func opsOptions(chunk, window, connWindow int) ops.Options {
 	return ops.Options{ChunkSize: chunk, Window: window, ConnWindow: connWindow}
+}
+
+// retrieveEqual downloads name into memory and checks it holds want.
+func retrieveEqual(ctx context.Context, c *gosmb.Client, share, name string, want []byte) error {
+	var b bytes.Buffer
+	if _, err := c.RetrieveFile(ctx, share, name, &b).Wait(ctx); err != nil {
+		return err
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		return fmt.Errorf("%s: wrong bytes (%d, want %d)", name, b.Len(), len(want))
+	}
+	return nil
+}
+
+// listenRelay accepts connections on a fresh 127.0.0.1 port, dials to for
+// each and hands both ends to relay, which must run under wg. The
+// listener closes, and every relay is waited for, when the test ends.
+func listenRelay(t *testing.T, to string, wg *sync.WaitGroup, relay func(client, server net.Conn)) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s, err := net.Dial("tcp", to)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			relay(c, s)
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	return ln
+}
+
+// waitNoErr waits for wg, then fails the test with the first error the
+// goroutines sent on errs.
+func waitNoErr(t *testing.T, wg *sync.WaitGroup, errs chan error) {
+	t.Helper()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }

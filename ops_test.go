@@ -591,13 +591,7 @@ func TestConcurrentOperations(t *testing.T) {
 			errs <- err
 		}()
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	waitNoErr(t, &wg, errs)
 }
 
 // TestConcurrentTransfersShareTheWindow: 16 downloads and 16 uploads of
@@ -621,12 +615,7 @@ func TestConcurrentTransfersShareTheWindow(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			var b bytes.Buffer
-			_, err := c.RetrieveFile(ctx, srv.Share, fmt.Sprintf("src-%d", i), &b).Wait(ctx)
-			if err == nil && !bytes.Equal(b.Bytes(), data) {
-				err = fmt.Errorf("download %d: wrong bytes", i)
-			}
-			errs <- err
+			errs <- retrieveEqual(ctx, c, srv.Share, fmt.Sprintf("src-%d", i), data)
 		}()
 		go func() {
 			defer wg.Done()
@@ -634,13 +623,7 @@ func TestConcurrentTransfersShareTheWindow(t *testing.T) {
 			errs <- err
 		}()
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	waitNoErr(t, &wg, errs)
 	for i := 0; i < 16; i++ {
 		if got := readLocal(t, srv.ShareDir, fmt.Sprintf("dst-%d", i)); !bytes.Equal(got, data) {
 			t.Fatalf("upload %d: wrong bytes on disk", i)
@@ -686,13 +669,7 @@ func TestConnectionPool(t *testing.T) {
 			errs <- err
 		}()
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	waitNoErr(t, &wg, errs)
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -32,32 +32,14 @@ type swapProxy struct {
 }
 
 func newSwapProxy(t *testing.T, to string) *swapProxy {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &swapProxy{ln: ln, to: to}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s, err := net.Dial("tcp", to)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.wg.Add(3)
-			go func() { defer p.wg.Done(); io.Copy(s, c); s.Close() }()
-			frames := make(chan []byte)
-			go func() { defer p.wg.Done(); readFrames(s, frames) }()
-			go func() { defer p.wg.Done(); p.relay(c, frames); c.Close() }()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); p.wg.Wait() })
+	p := &swapProxy{to: to}
+	p.ln = listenRelay(t, to, &p.wg, func(c, s net.Conn) {
+		p.wg.Add(3)
+		go func() { defer p.wg.Done(); io.Copy(s, c); s.Close() }()
+		frames := make(chan []byte)
+		go func() { defer p.wg.Done(); readFrames(s, frames) }()
+		go func() { defer p.wg.Done(); p.relay(c, frames); c.Close() }()
+	})
 	return p
 }
 

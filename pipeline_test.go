@@ -46,31 +46,13 @@ type watchProxy struct {
 }
 
 func newWatchProxy(t *testing.T, to string) *watchProxy {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &watchProxy{ln: ln}
+	p := &watchProxy{}
 	p.watch(0)
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s, err := net.Dial("tcp", to)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.wg.Add(2)
-			go func() { defer p.wg.Done(); p.pipe(s, c, false); s.Close() }()
-			go func() { defer p.wg.Done(); p.pipe(c, s, true); c.Close() }()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); p.wg.Wait() })
+	p.ln = listenRelay(t, to, &p.wg, func(c, s net.Conn) {
+		p.wg.Add(2)
+		go func() { defer p.wg.Done(); p.pipe(s, c, false); s.Close() }()
+		go func() { defer p.wg.Done(); p.pipe(c, s, true); c.Close() }()
+	})
 	return p
 }
 
@@ -330,28 +312,18 @@ func TestBlockedDownloadDoesNotStarveOthers(t *testing.T) {
 
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*len(small)+2)
-	for i := range 2 {
+	for range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var b bytes.Buffer
-			_, err := c.RetrieveFile(ctx, srv.Share, "large.bin", &b).Wait(ctx)
-			if err == nil && !bytes.Equal(b.Bytes(), large) {
-				err = fmt.Errorf("large download %d: wrong bytes", i)
-			}
-			errs <- err
+			errs <- retrieveEqual(ctx, c, srv.Share, "large.bin", large)
 		}()
 	}
 	for i := range small {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			var b bytes.Buffer
-			_, err := c.RetrieveFile(ctx, srv.Share, fmt.Sprintf("s%02d", i), &b).Wait(ctx)
-			if err == nil && !bytes.Equal(b.Bytes(), small[i]) {
-				err = fmt.Errorf("download s%02d: wrong bytes", i)
-			}
-			errs <- err
+			errs <- retrieveEqual(ctx, c, srv.Share, fmt.Sprintf("s%02d", i), small[i])
 		}()
 		go func() {
 			defer wg.Done()
@@ -359,13 +331,7 @@ func TestBlockedDownloadDoesNotStarveOthers(t *testing.T) {
 			errs <- err
 		}()
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	waitNoErr(t, &wg, errs)
 	select {
 	case <-bigDone.Done():
 		t.Fatal("the blocked download finished while its destination was blocked")
@@ -535,21 +501,10 @@ func TestDownloadsShareTheConnReadWindow(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					var b bytes.Buffer
-					_, err := c.RetrieveFile(ctx, srv.Share, fmt.Sprintf("w%d", i), &b).Wait(ctx)
-					if err == nil && !bytes.Equal(b.Bytes(), files[i]) {
-						err = fmt.Errorf("w%d: wrong bytes", i)
-					}
-					errs <- err
+					errs <- retrieveEqual(ctx, c, srv.Share, fmt.Sprintf("w%d", i), files[i])
 				}()
 			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
+			waitNoErr(t, &wg, errs)
 			peak := px.loneReadPeak()
 			if peak > tc.want || peak < tc.want/2 {
 				t.Errorf("lone READs asked for %d bytes at most at once, want at most %d (and at least half that)", peak, tc.want)
