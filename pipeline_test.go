@@ -2,6 +2,7 @@ package gosmb_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -181,8 +182,10 @@ func (p *watchProxy) note(msgs []byte, fromServer bool) {
 
 // TestOneTransferKeepsManyRequestsInFlight watches the wire while one file
 // is downloaded and uploaded: a single transfer keeps many READs or WRITEs
-// outstanding at once, of the size asked for (plus, once per connection,
-// one large warm-up READ), and the one-in-flight mode keeps exactly one.
+// outstanding at once, of the size asked for (plus, once per connection
+// and unless the user set the chunk size, one large warm-up READ), never
+// more bytes than its window, and the one-in-flight mode keeps exactly
+// one.
 // On SMB 2.0.2, which has no multi-credit requests, every request is at
 // most 64 KiB and still many are in flight.
 func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
@@ -204,7 +207,10 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 		one       bool
 	}{
 		{"smb311-defaults", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 3, false},
-		{"smb311-256k", "SMB3_11", ops.Options{ChunkSize: 256 << 10, Window: 4 << 20}, 256 << 10, 256 << 10, 4 << 20, 12, 12, false},
+		// A READ window wider than the transfer's: the warm-up READ must
+		// still count in the transfer's window.
+		{"smb311-wide-read-window", "SMB3_11", ops.Options{ConnReadWindow: 64 << 20}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 3, false},
+		{"smb311-256k", "SMB3_11", ops.Options{ChunkSize: 256 << 10, Window: 4 << 20}, 256 << 10, 256 << 10, 0, 12, 12, false},
 		{"smb311-one-in-flight", "SMB3_11", ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}, 1 << 20, 1 << 20, 0, 1, 1, true},
 		{"smb202", "SMB2_02", ops.Options{}, 64 << 10, 64 << 10, 0, 64, 64, false},
 	}
@@ -264,6 +270,10 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 				t.Fatalf("download: %d bytes, equal %v, %v", res.Bytes, bytes.Equal(b.Bytes(), data), err)
 			}
 			check("download", smb2.CommandRead, tc.readPeak, tc.readLen, tc.warm)
+			window := uint32(cmp.Or(tc.transfer.Window, 16<<20))
+			if peak := px.loneReadPeak(); peak > window {
+				t.Errorf("download: READs asked for %d bytes at once, more than the transfer's window of %d", peak, window)
+			}
 
 			px.watch(delay)
 			if _, err := c.StoreFile(ctx, srv.Share, "dst.bin", bytes.NewReader(data)).Wait(ctx); err != nil {

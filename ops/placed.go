@@ -115,6 +115,9 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 	for {
 		for pending < slots && end < 0 && (next < limit || toEOF && next == limit) {
 			n := pl.size(next, limit)
+			if !pl.fits(pendingBytes, n) {
+				break
+			}
 			ok, err := budget.acquireRead(ctx, n, pending > 0)
 			if err != nil {
 				return written, err

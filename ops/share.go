@@ -16,7 +16,9 @@ import (
 // Options tunes transfers on a share.
 type Options struct {
 	// ChunkSize is the size of one READ or WRITE request; 0 means 1 MiB
-	// for READ and 4 MiB for WRITE (DefaultReadChunk, DefaultWriteChunk).
+	// for READ and 4 MiB for WRITE (DefaultReadChunk, DefaultWriteChunk),
+	// and one 8 MiB warm-up READ per connection (docs/design.md,
+	// "Transfers").
 	// It is capped by the server's MaxReadSize/MaxWriteSize, and at 64 KiB
 	// on SMB 2.0.2, which has no multi-credit requests.
 	ChunkSize int
@@ -205,11 +207,12 @@ func (s *Share) windowBytes() int {
 }
 
 // warmMax is the largest READ this connection can send now, up to
-// warmReadMax and the transfer window (0 without multi-credit requests).
+// warmReadMax and the transfer window: 0 without multi-credit requests,
+// or when Options.ChunkSize sets the size of every READ.
 func (s *Share) warmMax() int {
 	n := s.neg()
-	if n.Dialect == smb2.Dialect202 || n.Capabilities&smb2.CapLargeMTU == 0 {
-		return 0
+	if s.opts.ChunkSize > 0 || n.Dialect == smb2.Dialect202 || n.Capabilities&smb2.CapLargeMTU == 0 {
+		return 0 // a READ size chosen by the user is kept to
 	}
 	m := min(warmReadMax, int(n.MaxReadSize), s.windowBytes())
 	if avail, inFlight := s.Tree.Session.Conn().Credits(); avail+inFlight > 0 {

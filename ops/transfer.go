@@ -88,9 +88,13 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 			}
 		})
 	}()
+	var queued int64 // bytes asked for by the READs in queue
 	for {
 		for len(queue) < slots && (next < limit || toEOF && next == limit) {
 			n := pl.size(next, limit)
+			if !pl.fits(queued, n) {
+				break
+			}
 			ok, err := budget.acquireRead(ctx, n, len(queue) > 0)
 			if err != nil {
 				return written, err
@@ -101,6 +105,7 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 			q := inflight{off: next, n: n, f: f.sendRead(ctx, next, n)}
 			budget.sentRead(n, q.f)
 			queue = append(queue, q)
+			queued += int64(n)
 			next += int64(n)
 		}
 		if len(queue) == 0 {
@@ -108,6 +113,7 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 		}
 		head := queue[0]
 		queue = queue[1:]
+		queued -= int64(head.n)
 		resp, err := head.f.Wait(ctx)
 		budget.release(head.n)
 		if err != nil {
@@ -145,7 +151,8 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 }
 
 // readPlan is how a windowed download issues its READs: chunk bytes each,
-// slots at a time, from off up to limit. To the end of the file (toEOF),
+// slots at a time and at most slots×chunk bytes (the first READ may be
+// larger than a chunk, and then counts for more), from off up to limit. To the end of the file (toEOF),
 // limit starts at the size seen at open, which is only a hint: reads go
 // on past it one chunk at a time until the server says end of file. One
 // such probe goes out with the last READs of the window, never more at a
@@ -165,6 +172,12 @@ func (f *File) planReads(off, length int64) readPlan {
 	}
 	p.first = f.share.budget.warmRead(chunk, p.limit-off, f.share.warmMax())
 	return p
+}
+
+// fits reports whether a READ of n bytes may join others asking for
+// inFlight bytes in all. One READ always may.
+func (p readPlan) fits(inFlight int64, n int) bool {
+	return inFlight == 0 || inFlight+int64(n) <= int64(p.slots)*int64(p.chunk)
 }
 
 // size is the length of the READ at next: a chunk (the plan's first size
