@@ -50,12 +50,13 @@ type row struct {
 	Work     float64  `json:"work"` // MB (10^6 bytes) or operations per run
 	Samples  []sample `json:"samples"`
 
-	Rate          float64 `json:"rate"`           // median over runs, transfer only
-	RateTotal     float64 `json:"rate_incl_conn"` // median over runs, connection set-up included
-	XferEstimated bool    `json:"xfer_estimated"` // smbclient: wall time − fixed cost
-	PeakRSSMiB    float64 `json:"peak_rss_mib"`   // highest over runs
-	Session       string  `json:"session,omitempty"`
-	SameAs        string  `json:"same_as,omitempty"` // smbclient-best that is the default
+	Rate          float64   `json:"rate"`           // median over runs, transfer only
+	Rates         []float64 `json:"rates"`          // each run's, in the order run
+	RateTotal     float64   `json:"rate_incl_conn"` // median over runs, connection set-up included
+	XferEstimated bool      `json:"xfer_estimated"` // smbclient: wall time − fixed cost
+	PeakRSSMiB    float64   `json:"peak_rss_mib"`   // highest over runs
+	Session       string    `json:"session,omitempty"`
+	SameAs        string    `json:"same_as,omitempty"` // smbclient-best that is the default
 }
 
 // client is one way of doing a scenario.
@@ -195,6 +196,7 @@ func (rw *row) summarize() {
 			rw.Session = s.Session
 		}
 	}
+	rw.Rates = xs
 	rw.Rate, rw.RateTotal = median(xs), median(ts)
 }
 

@@ -223,15 +223,19 @@ func (b *bench) printMarkdown(w io.Writer) {
 	fmt.Fprintf(w, "smbclient fixed cost (exec, logon, logoff: `-c pwd`, median of 3) at start: %v; it is measured again for each estimated (~) smbclient sample. Medians of %d runs.\n\n",
 		m.SmbclientFixedCost.Round(time.Millisecond), m.Runs)
 
-	fmt.Fprintln(w, "| scenario | client | rate | rate incl. connect | peak RSS MiB | how |")
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|---|")
+	fmt.Fprintln(w, "| scenario | client | rate | each run | rate incl. connect | peak RSS MiB | how |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|---|")
 	for _, r := range b.rows {
 		how := r.How
 		if r.Session != "" {
 			how += "; " + r.Session
 		}
-		fmt.Fprintf(w, "| %s %s | %s | %s %s | %s | %.1f | %s |\n", r.Scenario, r.Title, r.Client,
-			fmtRate(r.Rate, r.XferEstimated), r.Unit, fmtRate(r.RateTotal, false), r.PeakRSSMiB, how)
+		var each []string
+		for _, x := range r.Rates {
+			each = append(each, fmtRate(x, false))
+		}
+		fmt.Fprintf(w, "| %s %s | %s | %s %s | %s | %s | %.1f | %s |\n", r.Scenario, r.Title, r.Client,
+			fmtRate(r.Rate, r.XferEstimated), r.Unit, strings.Join(each, ", "), fmtRate(r.RateTotal, false), r.PeakRSSMiB, how)
 	}
 
 	fmt.Fprintln(w, "\nRatios of median rates (above 1: gosmb is faster):")
