@@ -152,11 +152,12 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 
 // readPlan is how a windowed download issues its READs: chunk bytes each,
 // slots at a time and at most slots×chunk bytes (the first READ may be
-// larger than a chunk, and then counts for more), from off up to limit. To the end of the file (toEOF),
-// limit starts at the size seen at open, which is only a hint: reads go
-// on past it one chunk at a time until the server says end of file. One
-// such probe goes out with the last READs of the window, never more at a
-// time: a window of them would ask the server for a window of empty reads.
+// larger than a chunk, and then counts for more), from off up to limit.
+// To the end of the file (toEOF), limit starts at the size seen at open,
+// which is only a hint: reads go on past it one chunk at a time until the
+// server says end of file. One such probe goes out with the last READs of
+// the window, never more at a time: a window of them would ask the server
+// for a window of empty reads.
 type readPlan struct {
 	chunk, slots int
 	start, limit int64
