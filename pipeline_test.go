@@ -41,6 +41,7 @@ type watchProxy struct {
 	out       map[uint64]smb2.Command // requests awaiting their final reply
 	peak      map[smb2.Command]int
 	lens      map[smb2.Command][]uint32
+	readOffs  []uint64          // the Offset of each READ, in the order sent
 	lone      map[uint64]uint32 // lone READs awaiting their reply: Length
 	loneBytes uint32
 	loneMax   uint32
@@ -66,6 +67,7 @@ func (p *watchProxy) watch(delay time.Duration) {
 	p.out = map[uint64]smb2.Command{}
 	p.peak = map[smb2.Command]int{}
 	p.lens = map[smb2.Command][]uint32{}
+	p.readOffs = nil
 	p.lone = map[uint64]uint32{}
 	p.loneBytes, p.loneMax = 0, 0
 }
@@ -76,6 +78,14 @@ func (p *watchProxy) seen(cmd smb2.Command) (peak int, lens []uint32) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.peak[cmd], slices.Clone(p.lens[cmd])
+}
+
+// readOffsets returns the Offset of each READ since watch, in the order
+// they went out.
+func (p *watchProxy) readOffsets() []uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.readOffs)
 }
 
 // loneReadPeak is the most bytes lone READs (not in a compound) asked
@@ -164,6 +174,9 @@ func (p *watchProxy) note(msgs []byte, fromServer bool) {
 			}
 			length := binary.LittleEndian.Uint32(body[4:])
 			p.lens[h.Command] = append(p.lens[h.Command], length)
+			if h.Command == smb2.CommandRead && len(body) >= 16 {
+				p.readOffs = append(p.readOffs, binary.LittleEndian.Uint64(body[8:]))
+			}
 			if h.Command == smb2.CommandRead && !chain {
 				p.lone[h.MessageID] = length
 				p.loneBytes += length
@@ -205,14 +218,19 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 		readPeak  int
 		writePeak int
 		one       bool
+		// Download with File.WriteTo, not RetrieveFile: no compounded
+		// first READ, so the warm-up READ is the first of the window,
+		// and reads data.
+		viaFile bool
 	}{
-		{"smb311-defaults", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 3, false},
+		{"smb311-defaults", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 3, false, false},
+		{"smb311-file", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 3, false, true},
 		// A READ window wider than the transfer's: the warm-up READ must
 		// still count in the transfer's window.
-		{"smb311-wide-read-window", "SMB3_11", ops.Options{ConnReadWindow: 64 << 20}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 3, false},
-		{"smb311-256k", "SMB3_11", ops.Options{ChunkSize: 256 << 10, Window: 4 << 20}, 256 << 10, 256 << 10, 0, 12, 12, false},
-		{"smb311-one-in-flight", "SMB3_11", ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}, 1 << 20, 1 << 20, 0, 1, 1, true},
-		{"smb202", "SMB2_02", ops.Options{}, 64 << 10, 64 << 10, 0, 64, 64, false},
+		{"smb311-file-wide-read-window", "SMB3_11", ops.Options{ConnReadWindow: 64 << 20}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 3, false, true},
+		{"smb311-256k", "SMB3_11", ops.Options{ChunkSize: 256 << 10, Window: 4 << 20}, 256 << 10, 256 << 10, 0, 12, 12, false, false},
+		{"smb311-one-in-flight", "SMB3_11", ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}, 1 << 20, 1 << 20, 0, 1, 1, true, false},
+		{"smb202", "SMB2_02", ops.Options{}, 64 << 10, 64 << 10, 0, 64, 64, false, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -245,13 +263,17 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 				if (warm == 0 && len(big) > 0) || (warm > 0 && (len(big) != 1 || big[0] != warm)) {
 					t.Errorf("%s: %vs of more than %d bytes: %v, want %v", what, cmd, chunk, big, warm)
 				}
-				// Every byte once, plus (downloads) the compounded first
-				// READ and one probe for more at the end.
-				least := 0
-				if warm > 0 {
-					least = 1
+				// Every byte once, plus one probe for more at the end,
+				// and the warm-up READ: with RetrieveFile it goes with
+				// the first READ and asks past the end of the file; in a
+				// window, it reads the first warm bytes.
+				least := (size + int(chunk) - 1) / int(chunk)
+				switch {
+				case warm > 0 && tc.viaFile && cmd == smb2.CommandRead:
+					least = 1 + (size-int(warm)+int(chunk)-1)/int(chunk)
+				case warm > 0:
+					least++
 				}
-				least += (size - int(warm) + int(chunk) - 1) / int(chunk)
 				if n := len(lens); n < least || n > least+2 {
 					t.Errorf("%s: %d %vs for %d bytes of %d each (one of %d), want %d to %d", what, n, cmd, size, chunk, warm, least, least+2)
 				}
@@ -266,8 +288,28 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 
 			px.watch(delay)
 			var b bytes.Buffer
-			if res, err := c.RetrieveFile(ctx, srv.Share, "src.bin", &b).Wait(ctx); err != nil || !bytes.Equal(b.Bytes(), data) {
-				t.Fatalf("download: %d bytes, equal %v, %v", res.Bytes, bytes.Equal(b.Bytes(), data), err)
+			var n int64
+			if tc.viaFile {
+				f, err := c.Open(ctx, srv.Share, "src.bin").Wait(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n, err = f.WriteTo(&b)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					t.Fatalf("download: %v", err)
+				}
+			} else {
+				res, err := c.RetrieveFile(ctx, srv.Share, "src.bin", &b).Wait(ctx)
+				if err != nil {
+					t.Fatalf("download: %v", err)
+				}
+				n = res.Bytes
+			}
+			if !bytes.Equal(b.Bytes(), data) {
+				t.Fatalf("download: %d bytes (%d reported), not the file's %d", b.Len(), n, len(data))
 			}
 			check("download", smb2.CommandRead, tc.readPeak, tc.readLen, tc.warm)
 			window := uint32(cmp.Or(tc.transfer.Window, 16<<20))
@@ -528,6 +570,14 @@ func TestDownloadsShareTheConnReadWindow(t *testing.T) {
 			}
 			if big != 1 {
 				t.Errorf("%d READs larger than a chunk, want one warm-up READ", big)
+			}
+			// The warm-up READ goes with the first download's first READ
+			// and asks past the end of the file, before any other
+			// download's first READ.
+			offs := px.readOffsets()
+			warmAt := slices.IndexFunc(lens, func(n uint32) bool { return n > ops.DefaultReadChunk })
+			if warmAt < 0 || warmAt > 1 || len(offs) != len(lens) || offs[warmAt] < 1<<40 {
+				t.Errorf("warm-up READ at %d of the READs (offsets %v), want the first download's second READ, far past the end", warmAt, offs[:min(len(offs), 4)])
 			}
 			t.Logf("%d READs, at most %d bytes of lone READs at once", len(lens), peak)
 		})

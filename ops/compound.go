@@ -16,6 +16,9 @@ type step struct {
 	// ok lists statuses besides STATUS_SUCCESS the caller handles itself
 	// (STATUS_BUFFER_OVERFLOW, STATUS_BUFFER_TOO_SMALL, ...).
 	ok []ntstatus.Status
+	// anyStatus: no status of this step is an error (its response is the
+	// caller's to look at, or not).
+	anyStatus bool
 }
 
 // openDo runs CREATE, steps and CLOSE as one related compound chain: one
@@ -23,6 +26,15 @@ type step struct {
 // CREATE result and each step's response. The first failure wins: a failed
 // CREATE is reported as op's error on name; a failed step likewise.
 func (s *Share) openDo(ctx context.Context, op, name string, o OpenOptions, steps ...step) (*File, []*engine.Response, error) {
+	return s.openDoThen(ctx, op, name, o, nil, steps...)
+}
+
+// openDoThen is openDo that calls queued, if not nil, once the chain is
+// queued to go out (or has failed before that), before its replies.
+func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, queued func(), steps ...step) (*File, []*engine.Response, error) {
+	if queued != nil {
+		defer queued() // in case the chain never goes out
+	}
 	creq, err := s.createReq(name, o)
 	if err != nil {
 		return nil, nil, err
@@ -36,6 +48,9 @@ func (s *Share) openDo(ctx context.Context, op, name string, o OpenOptions, step
 	reqs = append(reqs, s.Tree.Request(smb2.CommandClose, closeBody, 0))
 
 	futs := s.Tree.SendCompound(ctx, reqs...)
+	if queued != nil {
+		queued()
+	}
 	resps := make([]*engine.Response, len(futs))
 	var firstErr error
 	for i, f := range futs {
@@ -57,7 +72,7 @@ func (s *Share) openDo(ctx context.Context, op, name string, o OpenOptions, step
 	}
 	mid := resps[1 : len(resps)-1]
 	for i, r := range mid {
-		if st := r.Status(); st != ntstatus.Success && !contains(steps[i].ok, st) {
+		if st := r.Status(); st != ntstatus.Success && !steps[i].anyStatus && !contains(steps[i].ok, st) {
 			return file, mid, statusErr(op, name, st)
 		}
 	}

@@ -59,11 +59,27 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 		return 0, 0, err
 	}
 	rbody, _ := (&smb2.ReadRequest{Length: uint32(first), Offset: uint64(offset), FileID: smb2.FileIDAny, Padding: smb2.ReadResponseDataOffset}).Append(nil)
-	f, rs, err := s.openDo(ctx, "open", name, retrieveOpen, step{cmd: smb2.CommandRead, body: rbody, charge: engine.CreditCharge(first),
-		ok: []ntstatus.Status{ntstatus.EndOfFile, ntstatus.BufferOverflow}})
+	steps := []step{{cmd: smb2.CommandRead, body: rbody, charge: engine.CreditCharge(first),
+		ok: []ntstatus.Status{ntstatus.EndOfFile, ntstatus.BufferOverflow}}}
+	var queued func()
+	// The chain's CREATE and CLOSE take a credit each, its READ
+	// first/64 KiB; the warm-up READ may have the rest.
+	if warm := s.warmMax(int(engine.CreditCharge(first)+2) << 16); warm > chunk {
+		if s.budget.takeWarm() {
+			steps = append(steps, warmStep(warm))
+			queued = s.budget.warmQueued
+		} else if err := s.budget.afterWarm(ctx); err != nil {
+			s.budget.release(first)
+			return 0, 0, err
+		}
+	}
+	f, rs, err := s.openDoThen(ctx, "open", name, retrieveOpen, queued, steps...)
 	s.budget.release(first)
 	if err != nil {
 		return 0, 0, err
+	}
+	for _, r := range rs[1:] {
+		r.Release()
 	}
 	n, done, err := f.consumeFirst(rs[0], w, first)
 	if err != nil {
@@ -102,6 +118,20 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 		return g.Attributes, n, err
 	}
 	return g.Attributes, n, cerr
+}
+
+// warmOffset is where a warm-up READ reads: past the end of any file.
+const warmOffset = 1 << 62
+
+// warmStep is a connection's warm-up READ (see Budget.warmRead), sent
+// with its first download's open: size bytes far past the end of the
+// file. Samba's smbd allocates a READ's buffer at the size asked before it
+// reads, so this makes it allocate and at once free one large buffer
+// without reading or sending anything; a server that answers otherwise
+// (an error) does no harm.
+func warmStep(size int) step {
+	body, _ := (&smb2.ReadRequest{Length: uint32(size), Offset: warmOffset, FileID: smb2.FileIDAny, Padding: smb2.ReadResponseDataOffset}).Append(nil)
+	return step{cmd: smb2.CommandRead, body: body, charge: engine.CreditCharge(size), anyStatus: true}
 }
 
 // sameFile reports whether two opens of one name found the same file: by

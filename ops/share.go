@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/semaphore"
@@ -66,7 +67,9 @@ type Budget struct {
 
 	reads     *semaphore.Weighted
 	readsSize int64
-	warmed    atomic.Bool // a warmRead has been sent on this connection
+	warmed    atomic.Bool // a warm-up READ has been sent on this connection
+	warmOut   chan struct{}
+	warmOnce  sync.Once
 }
 
 // NewBudget returns a Budget of opts.ConnWindow bytes, opts.ConnReadWindow
@@ -81,7 +84,7 @@ func NewBudget(opts Options) *Budget {
 		r = DefaultConnReadWindow
 	}
 	r = min(r, n)
-	return &Budget{sem: semaphore.NewWeighted(n), size: n, reads: semaphore.NewWeighted(r), readsSize: r}
+	return &Budget{sem: semaphore.NewWeighted(n), size: n, reads: semaphore.NewWeighted(r), readsSize: r, warmOut: make(chan struct{})}
 }
 
 // clamp keeps one request's weight within the whole budget.
@@ -141,19 +144,46 @@ func (b *Budget) sentRead(n int, f *future.Future[*engine.Response]) {
 func (b *Budget) readDone(n int) { b.reads.Release(min(int64(n), b.readsSize)) }
 
 // warmRead returns the size of a windowed download's next READ, normally
-// chunk. Once per connection it is warmReadMax (or the server's
-// MaxReadSize, if smaller) instead, when that much is left to read: the
-// server then frees one large buffer early. Samba's smbd, on glibc, keeps
+// chunk. Once per connection, unless a Retrieve has sent its warm-up READ
+// (warmStep) already, it is warmReadMax (or the server's MaxReadSize, if
+// smaller) instead, when that much is left to read: the server then frees
+// one large buffer early. Samba's smbd, on glibc, keeps
 // the memory of its heap from then on as long as at most about twice that
 // is free at its top; otherwise it hands the top back to the kernel and
 // faults it in again page by page, which with many files read at once cost
 // it more than the reading itself (docs/benchmarks.md, problem 1).
 func (b *Budget) warmRead(chunk int, left int64, most int) int {
 	w := min(most, int(b.readsSize))
-	if w <= chunk || left < int64(w) || b.warmed.Load() || !b.warmed.CompareAndSwap(false, true) {
+	if w <= chunk || left < int64(w) || !b.takeWarm() {
 		return chunk
 	}
+	b.warmQueued() // nobody needs to wait for this one
 	return w
+}
+
+// takeWarm reports whether the caller is the one to send this
+// connection's warm-up READ: true once per connection. The caller must
+// call warmQueued once it has queued that READ (or given up).
+func (b *Budget) takeWarm() bool { return !b.warmed.Load() && b.warmed.CompareAndSwap(false, true) }
+
+// warmQueued lets the downloads waiting in afterWarm go.
+func (b *Budget) warmQueued() { b.warmOnce.Do(func() { close(b.warmOut) }) }
+
+// afterWarm waits, if a warm-up READ is being prepared, until it is
+// queued: a download's first READ then goes out after it, and the server,
+// which handles requests in the order they arrive, frees the large buffer
+// before it allocates this one. The wait is for a local send, not for a
+// reply.
+func (b *Budget) afterWarm(ctx context.Context) error {
+	if !b.warmed.Load() {
+		return nil
+	}
+	select {
+	case <-b.warmOut:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 }
 
 // Share runs file operations on one connected share.
@@ -206,17 +236,18 @@ func (s *Share) windowBytes() int {
 	return 16 << 20
 }
 
-// warmMax is the largest READ this connection can send now, up to
-// warmReadMax and the transfer window: 0 without multi-credit requests,
-// or when Options.ChunkSize sets the size of every READ.
-func (s *Share) warmMax() int {
+// warmMax is the largest READ this connection can send now besides
+// reserve bytes' worth of credits, up to warmReadMax and the transfer
+// window: 0 without multi-credit requests, or when Options.ChunkSize sets
+// the size of every READ.
+func (s *Share) warmMax(reserve int) int {
 	n := s.neg()
 	if s.opts.ChunkSize > 0 || n.Dialect == smb2.Dialect202 || n.Capabilities&smb2.CapLargeMTU == 0 {
 		return 0 // a READ size chosen by the user is kept to
 	}
 	m := min(warmReadMax, int(n.MaxReadSize), s.windowBytes())
 	if avail, inFlight := s.Tree.Session.Conn().Credits(); avail+inFlight > 0 {
-		m = min(m, int(avail+inFlight)*64<<10)
+		m = min(m, int(avail+inFlight)*64<<10-reserve)
 	}
 	return m
 }

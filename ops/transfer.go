@@ -171,7 +171,7 @@ func (f *File) planReads(off, length int64) readPlan {
 	if p.toEOF {
 		p.limit = max(f.EndOfFile, off)
 	}
-	p.first = f.share.budget.warmRead(chunk, p.limit-off, f.share.warmMax())
+	p.first = f.share.budget.warmRead(chunk, p.limit-off, f.share.warmMax(0))
 	return p
 }
 
