@@ -147,11 +147,11 @@ func (b *Budget) readDone(n int) { b.reads.Release(min(int64(n), b.readsSize)) }
 // chunk. Once per connection, unless a Retrieve has sent its warm-up READ
 // (warmStep) already, it is warmReadMax (or the server's MaxReadSize, if
 // smaller) instead, when that much is left to read: the server then frees
-// one large buffer early. Samba's smbd, on glibc, keeps
-// the memory of its heap from then on as long as at most about twice that
-// is free at its top; otherwise it hands the top back to the kernel and
-// faults it in again page by page, which with many files read at once cost
-// it more than the reading itself (docs/benchmarks.md, problem 1).
+// one large buffer early. Samba's smbd, on glibc, keeps the memory of its
+// heap from then on as long as at most about twice that is free at its
+// top; otherwise it hands the top back to the kernel and faults it in
+// again page by page, which with many files read at once cost it more
+// than the reading itself (docs/benchmarks.md, problem 1).
 func (b *Budget) warmRead(chunk int, left int64, most int) int {
 	w := min(most, int(b.readsSize))
 	if w <= chunk || left < int64(w) || !b.takeWarm() {
