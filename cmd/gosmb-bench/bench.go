@@ -242,7 +242,7 @@ func (b *bench) gosmbSample(j *job, check func(res *jobResult) error) (sample, e
 
 // newJob is a job against srv's main share.
 func newJob(srv *sambatest.Server, kind string, one bool) *job {
-	return &job{Kind: kind, Addr: dialAddr(srv), User: srv.User, Password: srv.Password, Share: srv.Share, OneInFlight: one, Transfer: gosmbTransfer, Connections: gosmbConns, NoBatching: gosmbNoBatching}
+	return &job{Kind: kind, Addr: dialAddr(srv), User: srv.User, Password: srv.Password, Share: srv.Share, OneInFlight: one, Transfer: gosmbTransfer, Connections: gosmbConns, NoBatching: gosmbNoBatching, Verify: verifyKind}
 }
 
 // gosmbTransfer is the gosmb client's Transfer options (-gosmb-chunk,

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -47,6 +46,7 @@ type job struct {
 	Sources     []string // put: local files, one per path
 	Dir         string   // list
 	CPUProfile  string   // write a CPU profile of the timed part here
+	Verify      string   // the sum downloads are verified with (-verify)
 	Timeout     time.Duration
 }
 
@@ -57,7 +57,7 @@ type jobResult struct {
 	Close time.Duration // Close (LOGOFF)
 
 	Bytes  int64
-	Hashes []string // get: sha256 per path
+	Hashes []string // get: the sum (verify.go) per path
 	Sizes  []int64  // stat: EndOfFile per path
 	Names  []string // list
 
@@ -79,6 +79,12 @@ func childMain() int {
 		fmt.Fprintln(os.Stderr, "gosmb-bench child: job:", err)
 		return 2
 	}
+	k, err := parseVerify(j.Verify)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gosmb-bench child: job:", err)
+		return 2
+	}
+	verifyKind = k
 	res, err := j.run()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "gosmb-bench child (%s): %v\n", j.Kind, err)
@@ -188,7 +194,7 @@ func (j *job) operate(ctx context.Context, c *gosmb.Client, conc int, res *jobRe
 	case "get":
 		res.Hashes = make([]string, len(j.Paths))
 		err := parallel(ctx, len(j.Paths), conc, func(ctx context.Context, i int) error {
-			h := sha256.New()
+			h := newSum()
 			ft, err := c.RetrieveFile(ctx, j.Share, j.Paths[i], h).Wait(ctx)
 			if err != nil {
 				return fmt.Errorf("RetrieveFile %s: %w", j.Paths[i], err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -118,7 +117,7 @@ func (f *fixtures) install(shareDir string, full bool) error {
 }
 
 // writeRandom writes size pseudo-random bytes (ChaCha8, seeded) to path and
-// returns their SHA-256.
+// returns their sum (verify.go).
 func writeRandom(path string, size int64, seed uint64) (string, error) {
 	var s [32]byte
 	binary.LittleEndian.PutUint64(s[:], seed)
@@ -127,7 +126,7 @@ func writeRandom(path string, size int64, seed uint64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	h := sha256.New()
+	h := newSum()
 	buf := make([]byte, 1<<20)
 	for left := size; left > 0; {
 		n := int64(len(buf))
@@ -168,14 +167,14 @@ func linkOrCopy(src, dst string) error {
 	return out.Close()
 }
 
-// hashFile returns the SHA-256 of a local file and its size.
+// hashFile returns the sum (verify.go) of a local file and its size.
 func hashFile(path string) (string, int64, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return "", 0, err
 	}
 	defer fh.Close()
-	h := sha256.New()
+	h := newSum()
 	n, err := io.Copy(h, fh)
 	if err != nil {
 		return "", n, err
@@ -190,7 +189,7 @@ func verifyFile(what, path, want string, size int64) error {
 		return fmt.Errorf("VERIFY %s: %w", what, err)
 	}
 	if n != size || got != want {
-		return fmt.Errorf("VERIFY FAILED %s: %s has %d bytes sha256 %s, want %d bytes sha256 %s", what, path, n, got, size, want)
+		return fmt.Errorf("VERIFY FAILED %s: %s has %d bytes %s %s, want %d bytes %s %s", what, path, n, sumName(), got, size, sumName(), want)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -20,9 +19,9 @@ import (
 
 const hugeName = "huge.bin"
 
-// zeroHash is the SHA-256 of size zero bytes.
+// zeroHash is the sum (verify.go) of size zero bytes.
 func zeroHash(size int64) string {
-	h := sha256.New()
+	h := newSum()
 	buf := make([]byte, 1<<20)
 	for size > 0 {
 		n := min(size, int64(len(buf)))
@@ -90,7 +89,7 @@ func (b *bench) scenarioG() error {
 	title := fmt.Sprintf("%s sparse file (memory bound)", fmtSize(size))
 	runs := fmt.Sprintf("; %d run(s) (-huge-runs)", b.cfg.hugeRuns)
 	return b.measureRuns(b.cfg.hugeRuns, "g", title, "MB/s", float64(size)/1e6, []client{
-		{name: cGosmb, scenario: "g.get", title: "download " + title, how: gosmbDefaultHow + ", into SHA-256; share on disk" + runs, run: b.gosmbGet(srv, false, paths, hashes, size, 1, nil)},
+		{name: cGosmb, scenario: "g.get", title: "download " + title, how: gosmbDefaultHow + ", into " + sumName() + "; share on disk" + runs, run: b.gosmbGet(srv, false, paths, hashes, size, 1, nil)},
 		{name: cGosmb, scenario: "g.put", title: "upload " + title, how: gosmbDefaultHow + ", from a sparse tmpfs file; share on disk" + runs, run: put},
 	})
 }

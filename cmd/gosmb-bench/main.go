@@ -11,8 +11,8 @@
 // downloaded concurrently, (f) (a) signed and encrypted. Clients: gosmb
 // with its defaults; gosmb with one request in flight ("gosmb-1"); smbclient
 // with its defaults; smbclient with the block size (-b) that measured best.
-// Every byte moved is verified (SHA-256 against the source) and a mismatch
-// fails the run. docs/benchmarks.md explains the columns and has results.
+// Every byte moved is verified (a checksum against the source, -verify)
+// and a mismatch fails the run. docs/benchmarks.md explains the columns and has results.
 package main
 
 import (
@@ -86,6 +86,7 @@ func parseFlags() (*config, error) {
 	flag.IntVar(&poolConns, "pool-conns", 2, "Options.Connections of the gosmb-pool client in (c), (d), (e); 0 leaves that client out")
 	flag.BoolVar(&gosmbNoBatching, "gosmb-no-batching", false, "set Options.NoBatching on every gosmb client (compounds that wait for the socket together are not merged into one frame)")
 	flag.IntVar(&gosmbConns, "gosmb-conns", 0, "gosmb client's Options.Connections (0: library default, one connection)")
+	verify := flag.String("verify", verifyCRC, "the sum every transferred byte is checked with: crc (CRC-32C and CRC-32, in hardware) or sha256")
 	flag.IntVar(&cfg.parFiles, "par-files", 32, "number of files in (e), all downloaded at once")
 	flag.IntVar(&cfg.smallFiles, "small-files", 1000, "number of files in (c)")
 	flag.IntVar(&cfg.statOps, "stat-ops", 5000, "GetAttributes calls in (d), one per file")
@@ -102,6 +103,9 @@ func parseFlags() (*config, error) {
 		return nil, fmt.Errorf("unexpected arguments %q", flag.Args())
 	}
 	var err error
+	if verifyKind, err = parseVerify(*verify); err != nil {
+		return nil, err
+	}
 	for _, p := range []struct {
 		s   string
 		dst *int64

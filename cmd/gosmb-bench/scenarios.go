@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -22,7 +21,7 @@ type countingHash struct {
 	n int64
 }
 
-func newCountingHash() *countingHash { return &countingHash{h: sha256.New()} }
+func newCountingHash() *countingHash { return &countingHash{h: newSum()} }
 
 func (c *countingHash) Write(p []byte) (int, error) {
 	c.n += int64(len(p))
@@ -32,7 +31,7 @@ func (c *countingHash) Write(p []byte) (int, error) {
 func (c *countingHash) verify(what, want string, size int64) error {
 	got := hex.EncodeToString(c.h.Sum(nil))
 	if c.n != size || got != want {
-		return fmt.Errorf("VERIFY FAILED %s: received %d bytes sha256 %s, want %d bytes sha256 %s", what, c.n, got, size, want)
+		return fmt.Errorf("VERIFY FAILED %s: received %d bytes %s %s, want %d bytes %s %s", what, c.n, sumName(), got, size, sumName(), want)
 	}
 	return nil
 }
@@ -49,7 +48,7 @@ func checkGet(what string, paths, hashes []string, size int64) func(res *jobResu
 		}
 		for i, p := range paths {
 			if res.Hashes[i] != hashes[i] {
-				return fmt.Errorf("VERIFY FAILED %s: %s downloaded with sha256 %s, want %s", what, p, res.Hashes[i], hashes[i])
+				return fmt.Errorf("VERIFY FAILED %s: %s downloaded with %s %s, want %s", what, p, sumName(), res.Hashes[i], hashes[i])
 			}
 		}
 		if want := size * int64(len(paths)); res.Bytes != want {
@@ -216,7 +215,7 @@ func (b *bench) scenarioA() error {
 	}
 	fx := b.fx
 	paths, hashes := []string{bigName}, []string{fx.bigHash}
-	how := "-c 'get big.bin -' (stdout piped into SHA-256)"
+	how := "-c 'get big.bin -' (stdout piped into " + sumName() + ")"
 	clients := []client{
 		{name: cGosmb, how: gosmbDefaultHow, run: b.gosmbGet(b.plain, false, paths, hashes, fx.bigSize, 1, nil)},
 		{name: cGosmbOne, how: gosmbOneHow, run: b.gosmbGet(b.plain, true, paths, hashes, fx.bigSize, 1, nil)},
@@ -402,8 +401,8 @@ func (b *bench) scenarioC() error {
 	}
 	mgetHow := "-c 'prompt off; recurse on; lcd <tmpfs dir>; cd small-src; mget *'"
 	err = b.measure("c.get", "download "+what, "files/s", float64(n), []client{
-		{name: cGosmb, how: concHow + ", each into SHA-256", run: b.gosmbGet(srv, false, paths, fx.smallHashes, fx.smallSize, conc, nil)},
-		{name: cGosmbPool, how: poolHow(concHow + ", each into SHA-256"), run: b.gosmbGet(srv, false, paths, fx.smallHashes, fx.smallSize, conc, withPool)},
+		{name: cGosmb, how: concHow + ", each into " + sumName(), run: b.gosmbGet(srv, false, paths, fx.smallHashes, fx.smallSize, conc, nil)},
+		{name: cGosmbPool, how: poolHow(concHow + ", each into " + sumName()), run: b.gosmbGet(srv, false, paths, fx.smallHashes, fx.smallSize, conc, withPool)},
 		{name: cGosmbOne, how: gosmbOneHow, run: b.gosmbGet(srv, true, paths, fx.smallHashes, fx.smallSize, conc, nil)},
 		{name: cSmbclient, how: mgetHow, run: smbGetAll(nil)},
 		bestClient(b.bestGet, smbGetAll(b.bestGet), mgetHow),
@@ -545,7 +544,7 @@ func (b *bench) scenarioE() error {
 			return sample{Total: wall, Xfer: minusFixed(wall, fixed), XferEstimated: true, FixedCost: fixed, RSSKiB: rss}, nil
 		}
 	}
-	how := fmt.Sprintf("%d processes at once, each -c 'get par/fNN.bin -' into SHA-256; RSS summed", n)
+	how := fmt.Sprintf("%d processes at once, each -c 'get par/fNN.bin -' into %s; RSS summed", n, sumName())
 	err := b.measure("e", fmt.Sprintf("%d × %s concurrently", n, fmtSize(fx.parSize)), "MB/s", float64(fx.parSize)*float64(n)/1e6, []client{
 		{name: cGosmb, how: fmt.Sprintf("defaults, %d RetrieveFile at once on one connection", n), run: b.gosmbGet(srv, false, fx.parNames, fx.parHashes, fx.parSize, n, nil)},
 		{name: cGosmbPool, how: poolHow(fmt.Sprintf("%d RetrieveFile at once", n)), run: b.gosmbGet(srv, false, fx.parNames, fx.parHashes, fx.parSize, n, withPool)},
