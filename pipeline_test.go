@@ -5,8 +5,10 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -576,10 +578,50 @@ func TestDownloadsShareTheConnReadWindow(t *testing.T) {
 			// download's first READ.
 			offs := px.readOffsets()
 			warmAt := slices.IndexFunc(lens, func(n uint32) bool { return n > ops.DefaultReadChunk })
-			if warmAt < 0 || warmAt > 1 || len(offs) != len(lens) || offs[warmAt] < 1<<40 {
+			if warmAt != 1 || len(offs) != len(lens) || offs[warmAt] < 1<<40 {
 				t.Errorf("warm-up READ at %d of the READs (offsets %v), want the first download's second READ, far past the end", warmAt, offs[:min(len(offs), 4)])
+			} else if lens[warmAt] > tc.want {
+				t.Errorf("warm-up READ of %d bytes, more than the READ window of %d", lens[warmAt], tc.want)
 			}
 			t.Logf("%d READs, at most %d bytes of lone READs at once", len(lens), peak)
 		})
+	}
+}
+
+// TestWarmUpAfterAFailedFirstDownload: a connection's first download names
+// a missing file, so the warm-up READ in its compound never runs (the
+// server fails the chain at its CREATE). The next download sends it.
+func TestWarmUpAfterAFailedFirstDownload(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	data := make([]byte, 12<<20)
+	rand.NewChaCha8([32]byte{42}).Read(data)
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "big"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	px := newWatchProxy(t, srv.Addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.RetrieveFile(ctx, srv.Share, "missing", io.Discard).Wait(ctx); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("download of a missing file: %v, want fs.ErrNotExist", err)
+	}
+	px.watch(0)
+	if err := retrieveEqual(ctx, c, srv.Share, "big", data); err != nil {
+		t.Fatal(err)
+	}
+	_, lens := px.seen(smb2.CommandRead)
+	offs := px.readOffsets()
+	warm := 0
+	for i, n := range lens {
+		if n > ops.DefaultReadChunk && i < len(offs) && offs[i] >= 1<<40 {
+			warm++
+		}
+	}
+	if warm != 1 || len(offs) != len(lens) {
+		t.Errorf("%d warm-up READs in the download after the failed one (READ lengths %v), want 1", warm, lens)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -27,6 +29,9 @@ type tamperProxy struct {
 	// flip chooses the byte to flip in a frame payload, or -1 to pass it.
 	flip func(payload []byte) int
 	mask byte // bits to flip; 0 means 0x01
+	// rewrite, if set, is used instead of flip: it edits a frame payload
+	// in place and reports whether it changed it.
+	rewrite func(payload []byte) bool
 	// frozen stops relaying server frames (without closing anything), as a
 	// hung server or a dead path would.
 	frozen atomic.Bool
@@ -78,7 +83,12 @@ func (p *tamperProxy) relay(dst io.Writer, src io.Reader) {
 		for p.frozen.Load() {
 			time.Sleep(5 * time.Millisecond)
 		}
-		if p.armed.Load() {
+		if p.armed.Load() && p.rewrite != nil {
+			if p.rewrite(payload) {
+				p.armed.Store(false)
+				p.hits.Add(1)
+			}
+		} else if p.armed.Load() {
 			if i := p.flip(payload); i >= 0 && i < len(payload) {
 				m := p.mask
 				if m == 0 {
@@ -260,4 +270,83 @@ func TestKeepAliveDetectsStalledServer(t *testing.T) {
 		t.Fatalf("took %v to notice the stall", d)
 	}
 	t.Logf("stall detected after %v: %v", time.Since(start).Round(time.Millisecond), err)
+}
+
+// passOnReadStatus makes a compound response look like one from a server
+// that fails a related request with the status of the one before it for
+// any status (MS-SMB2 3.3.5.2.7.2 allows it): the chain's CLOSE, which
+// Samba answered with success, gets the status of a READ before it that
+// failed.
+func passOnReadStatus(b []byte) bool {
+	var readSt uint32
+	for off := 0; off+smb2.HeaderSize <= len(b); {
+		if [4]byte(b[off:off+4]) != [4]byte{0xFE, 'S', 'M', 'B'} {
+			return false
+		}
+		st := binary.LittleEndian.Uint32(b[off+8:])
+		switch smb2.Command(binary.LittleEndian.Uint16(b[off+12:])) {
+		case smb2.CommandRead:
+			if st != 0 {
+				readSt = st
+			}
+		case smb2.CommandClose:
+			if st == 0 && readSt != 0 {
+				binary.LittleEndian.PutUint32(b[off+8:], readSt)
+				return true
+			}
+		}
+		next := int(binary.LittleEndian.Uint32(b[off+20:]))
+		if next == 0 {
+			return false
+		}
+		off += next
+	}
+	return false
+}
+
+// TestCloseFailedWithAnEarlierStepsStatus: against a server that passes a
+// READ's STATUS_END_OF_FILE on to the related CLOSE in the same compound,
+// downloads that compound a READ at the end of the file (an empty file,
+// and the warm-up READ of a connection's first download) still succeed:
+// the client closes the handle on its own (here Samba had already closed
+// it, so that CLOSE is answered STATUS_FILE_CLOSED).
+func TestCloseFailedWithAnEarlierStepsStatus(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	big := make([]byte, 12<<20)
+	for i := range big {
+		big[i] = byte(i * 7)
+	}
+	for name, data := range map[string][]byte{"empty": nil, "big": big} {
+		if err := os.WriteFile(filepath.Join(srv.ShareDir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
+	px.rewrite = passOnReadStatus
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenRequired})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Session().Signed() || c.Session().Encrypted() {
+		t.Fatal("the session is signed or encrypted: the proxy's edits would be caught")
+	}
+	for _, name := range []string{"big", "empty"} {
+		px.armed.Store(true)
+		want := map[string][]byte{"big": big, "empty": {}}[name]
+		if err := retrieveEqual(ctx, c, srv.Share, name, want); err != nil {
+			t.Errorf("download of %s: %v", name, err)
+		}
+		if px.hits.Load() == 0 {
+			t.Fatalf("download of %s: the proxy changed no CLOSE", name)
+		}
+		px.hits.Store(0)
+		px.armed.Store(false)
+	}
+	// The connection is still in step with the server.
+	if err := retrieveEqual(ctx, c, srv.Share, "big", big); err != nil {
+		t.Errorf("download after the edited ones: %v", err)
+	}
 }

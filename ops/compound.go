@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 
 	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/proto/ntstatus"
@@ -31,6 +32,7 @@ func (s *Share) openDo(ctx context.Context, op, name string, o OpenOptions, step
 
 // openDoThen is openDo that calls queued, if not nil, once the chain is
 // queued to go out (or has failed before that), before its replies.
+// queued may be called a second time and must not mind.
 func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, queued func(), steps ...step) (*File, []*engine.Response, error) {
 	if queued != nil {
 		defer queued() // in case the chain never goes out
@@ -77,9 +79,37 @@ func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, 
 		}
 	}
 	if st := resps[len(resps)-1].Status(); st != ntstatus.Success {
-		return file, mid, statusErr(op, name, st)
+		if !passedOn(st, steps, mid) {
+			return file, mid, statusErr(op, name, st)
+		}
+		// MS-SMB2 3.3.5.2.7.2 lets a server fail a related request with
+		// the status of the one before it. Samba and Windows do that only
+		// after a failed CREATE; a server that does it for any status
+		// fails the chain's CLOSE with a step's status the caller accepts
+		// (STATUS_END_OF_FILE from a READ at the end, say), and the
+		// handle may still be open. Close it on its own.
+		if err := file.closeFor(ctx); err != nil && !isStatus(err, ntstatus.FileClosed) {
+			return file, mid, err
+		}
 	}
 	return file, mid, nil
+}
+
+// passedOn reports whether st, the status of a chain's CLOSE, is one a step
+// before it came back with and the caller accepts: the server passed it on.
+func passedOn(st ntstatus.Status, steps []step, resps []*engine.Response) bool {
+	for i, r := range resps {
+		if r.Status() == st && (steps[i].anyStatus || contains(steps[i].ok, st)) {
+			return true
+		}
+	}
+	return false
+}
+
+// isStatus reports whether err is the server's st.
+func isStatus(err error, st ntstatus.Status) bool {
+	var se *engine.StatusError
+	return errors.As(err, &se) && se.Status == st
 }
 
 func contains(ss []ntstatus.Status, s ntstatus.Status) bool {

@@ -76,6 +76,12 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 	f, rs, err := s.openDoThen(ctx, "open", name, retrieveOpen, queued, steps...)
 	s.budget.release(first)
 	if err != nil {
+		if queued != nil && f == nil {
+			// The open failed (a missing file, say) or the chain never
+			// went out: the server ran no warm-up READ, so a later
+			// download sends it.
+			s.budget.unwarm()
+		}
 		return 0, 0, err
 	}
 	for _, r := range rs[1:] {

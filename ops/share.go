@@ -166,6 +166,11 @@ func (b *Budget) warmRead(chunk int, left int64, most int) int {
 // call warmQueued once it has queued that READ (or given up).
 func (b *Budget) takeWarm() bool { return !b.warmed.Load() && b.warmed.CompareAndSwap(false, true) }
 
+// unwarm hands the warm-up READ to the next download: the one taken by
+// takeWarm never ran. Downloads already past afterWarm do not wait for
+// the next one.
+func (b *Budget) unwarm() { b.warmed.Store(false) }
+
 // warmQueued lets the downloads waiting in afterWarm go.
 func (b *Budget) warmQueued() { b.warmOnce.Do(func() { close(b.warmOut) }) }
 
@@ -237,15 +242,15 @@ func (s *Share) windowBytes() int {
 }
 
 // warmMax is the largest READ this connection can send now besides
-// reserve bytes' worth of credits, up to warmReadMax and the transfer
-// window: 0 without multi-credit requests, or when Options.ChunkSize sets
-// the size of every READ.
+// reserve bytes' worth of credits, up to warmReadMax, the transfer window
+// and the connection's READ window: 0 without multi-credit requests, or
+// when Options.ChunkSize sets the size of every READ.
 func (s *Share) warmMax(reserve int) int {
 	n := s.neg()
 	if s.opts.ChunkSize > 0 || n.Dialect == smb2.Dialect202 || n.Capabilities&smb2.CapLargeMTU == 0 {
 		return 0 // a READ size chosen by the user is kept to
 	}
-	m := min(warmReadMax, int(n.MaxReadSize), s.windowBytes())
+	m := min(warmReadMax, int(n.MaxReadSize), s.windowBytes(), int(s.budget.readsSize))
 	if avail, inFlight := s.Tree.Session.Conn().Credits(); avail+inFlight > 0 {
 		m = min(m, int(avail+inFlight)*64<<10-reserve)
 	}
