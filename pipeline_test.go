@@ -224,15 +224,19 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 		// first READ, so the warm-up READ is the first of the window,
 		// and reads data.
 		viaFile bool
+		// The replies are delayed from the dial on, so the connection
+		// knows its round trip is long: uploads widen their window.
+		farDial bool
 	}{
-		{"smb311-defaults", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 3, false, false},
-		{"smb311-file", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 3, false, true},
+		{"smb311-defaults", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 2, false, false, false},
+		{"smb311-defaults-far", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 4, false, false, true},
+		{"smb311-file", "SMB3_11", ops.Options{}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 2, false, true, false},
 		// A READ window wider than the transfer's: the warm-up READ must
 		// still count in the transfer's window.
-		{"smb311-file-wide-read-window", "SMB3_11", ops.Options{ConnReadWindow: 64 << 20}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 3, false, true},
-		{"smb311-256k", "SMB3_11", ops.Options{ChunkSize: 256 << 10, Window: 4 << 20}, 256 << 10, 256 << 10, 0, 12, 12, false, false},
-		{"smb311-one-in-flight", "SMB3_11", ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}, 1 << 20, 1 << 20, 0, 1, 1, true, false},
-		{"smb202", "SMB2_02", ops.Options{}, 64 << 10, 64 << 10, 0, 64, 64, false, false},
+		{"smb311-file-wide-read-window", "SMB3_11", ops.Options{ConnReadWindow: 64 << 20}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 2, false, true, false},
+		{"smb311-256k", "SMB3_11", ops.Options{ChunkSize: 256 << 10, Window: 4 << 20}, 256 << 10, 256 << 10, 0, 12, 12, false, false, false},
+		{"smb311-one-in-flight", "SMB3_11", ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}, 1 << 20, 1 << 20, 0, 1, 1, true, false, false},
+		{"smb202", "SMB2_02", ops.Options{}, 64 << 10, 64 << 10, 0, 64, 64, false, false, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -245,6 +249,9 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 				delay = 20 * time.Millisecond // 50 round trips
 			}
 			px := newWatchProxy(t, srv.Addr)
+			if tc.farDial {
+				px.watch(delay)
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Transfer: tc.transfer})
@@ -314,7 +321,7 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 				t.Fatalf("download: %d bytes (%d reported), not the file's %d", b.Len(), n, len(data))
 			}
 			check("download", smb2.CommandRead, tc.readPeak, tc.readLen, tc.warm)
-			window := uint32(cmp.Or(tc.transfer.Window, 16<<20))
+			window := uint32(cmp.Or(tc.transfer.Window, ops.DefaultReadWindow))
 			if peak := px.loneReadPeak(); peak > window {
 				t.Errorf("download: READs asked for %d bytes at once, more than the transfer's window of %d", peak, window)
 			}
@@ -327,6 +334,20 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 				t.Fatalf("upload: %d bytes on the share, want %d equal ones", len(got), len(data))
 			}
 			check("upload", smb2.CommandWrite, tc.writePeak, tc.writeLen, 0)
+			// The upload's default window follows the round trip the
+			// connection has seen: with the delay from the dial on it is
+			// long; without, it depends on how busy the machine was.
+			wwindow := cmp.Or(tc.transfer.Window, ops.DefaultWriteWindow)
+			rtt := c.Session().Conn().MinRTT()
+			if tc.transfer.Window == 0 && rtt >= ops.FarLinkRTT {
+				wwindow = ops.FarWriteWindow
+			}
+			if tc.farDial && (rtt < delay || wwindow != ops.FarWriteWindow) {
+				t.Errorf("round trip %v with replies delayed by %v: upload window %d, want %d", rtt, delay, wwindow, ops.FarWriteWindow)
+			}
+			if peak, _ := px.seen(smb2.CommandWrite); peak*int(tc.writeLen) > wwindow {
+				t.Errorf("upload: %d WRITEs of %d bytes in flight at once, more than the transfer's window of %d", peak, tc.writeLen, wwindow)
+			}
 		})
 	}
 }

@@ -84,6 +84,7 @@ type Conn struct {
 	bg sync.WaitGroup // short-lived goroutines (late CANCEL, OnAbandoned, writes handed off by senders whose context ended); Close waits for them
 
 	lastRecv atomic.Int64 // unix nanoseconds of the last frame read; owned by readLoop, read by anyone
+	minRTT   atomic.Int64 // nanoseconds; see MinRTT
 
 	credits creditGate
 
@@ -138,6 +139,22 @@ func (c *Conn) Credits() (avail, inFlight uint32) { return c.credits.snapshot() 
 // LastReceive returns when the last frame arrived (the connection's start
 // before any).
 func (c *Conn) LastReceive() time.Time { return time.Unix(0, c.lastRecv.Load()) }
+
+// MinRTT returns the shortest time a request other than READ or WRITE
+// (which carry bulk data) took from Send to its response, so far on this
+// connection: the link's round trip plus the server's quickest answer.
+// 0 before any response.
+func (c *Conn) MinRTT() time.Duration { return time.Duration(c.minRTT.Load()) }
+
+// noteRTT keeps d if it is the shortest round trip yet.
+func (c *Conn) noteRTT(d int64) {
+	for {
+		old := c.minRTT.Load()
+		if d <= 0 || (old != 0 && old <= d) || c.minRTT.CompareAndSwap(old, d) {
+			return
+		}
+	}
+}
 
 // Pending returns the number of requests awaiting a response.
 func (c *Conn) Pending() int {

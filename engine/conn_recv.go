@@ -198,8 +198,11 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 		return
 	}
 	c.pending.remove(h.MessageID)
-	abandoned := cl.abandoned
+	abandoned, async := cl.abandoned, cl.isAsync
 	c.mu.Unlock()
+	if !async && cl.cmd != smb2.CommandRead && cl.cmd != smb2.CommandWrite {
+		c.noteRTT(c.lastRecv.Load() - cl.sent)
+	}
 	if cl.mergeEnd {
 		c.mergeDone()
 	}

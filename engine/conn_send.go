@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"sync/atomic"
+	"time"
 
 	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/netbios"
@@ -161,6 +162,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 	hs := make([]smb2.Header, len(reqs))
 	calls := make([]*call, len(reqs))
 	next := mid
+	now := time.Now().UnixNano()
 	for i, req := range reqs {
 		h := req.Header
 		h.MessageID = next
@@ -183,7 +185,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 			h.SessionID = sess.ID
 		}
 		hs[i] = h
-		cl := &call{mid: h.MessageID, charge: charges[i], cmd: h.Command, treeID: h.TreeID, sess: sess, encrypt: req.Encrypt,
+		cl := &call{mid: h.MessageID, charge: charges[i], cmd: h.Command, treeID: h.TreeID, sess: sess, encrypt: req.Encrypt, sent: now,
 			mustBeSigned: req.Sign || (sess != nil && sess.signer != nil && sess.mustSign(h.Command)), onAbandoned: req.OnAbandoned, resolve: rs[i]}
 		if req.NoVerify {
 			cl.sess = nil

@@ -429,3 +429,18 @@ func TestCompoundResponseInOneFrame(t *testing.T) {
 		}
 	}
 }
+
+// MinRTT keeps the shortest round trip noted, and ignores nonsense (a
+// clock step backwards).
+func TestMinRTTKeepsTheShortest(t *testing.T) {
+	var c Conn
+	if c.MinRTT() != 0 {
+		t.Fatalf("MinRTT before any response = %v, want 0", c.MinRTT())
+	}
+	for _, d := range []time.Duration{5 * time.Millisecond, 9 * time.Millisecond, 2 * time.Millisecond, -time.Millisecond, 0, 3 * time.Millisecond} {
+		c.noteRTT(int64(d))
+	}
+	if got := c.MinRTT(); got != 2*time.Millisecond {
+		t.Fatalf("MinRTT = %v, want 2ms", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/semaphore"
 
@@ -23,8 +24,10 @@ type Options struct {
 	// It is capped by the server's MaxReadSize/MaxWriteSize, and at 64 KiB
 	// on SMB 2.0.2, which has no multi-credit requests.
 	ChunkSize int
-	// Window is the number of bytes a single transfer keeps in flight;
-	// 0 means 16 MiB.
+	// Window is the number of bytes a single transfer keeps in flight.
+	// 0 means 16 MiB for a download (DefaultReadWindow); for an upload,
+	// 8 MiB (DefaultWriteWindow, two 4 MiB WRITEs) on a connection whose
+	// round trip is under FarLinkRTT, else FarWriteWindow.
 	Window int
 	// ConnWindow is the number of bytes all transfers on one connection
 	// keep in flight together; 0 means 64 MiB. It bounds memory whatever
@@ -48,6 +51,23 @@ const DefaultConnReadWindow = 16 << 20
 // warmReadMax is the size of the one large READ a connection sends first
 // (see Budget.warmRead).
 const warmReadMax = 8 << 20
+
+// The Window of one transfer when Options leaves it 0. Why uploads keep
+// only two 4 MiB WRITEs in flight on a fast link: docs/design.md,
+// "Transfers".
+const (
+	DefaultReadWindow  = 16 << 20
+	DefaultWriteWindow = 8 << 20
+)
+
+// An upload on a connection whose round trip (engine.Conn.MinRTT) is at
+// least FarLinkRTT gets FarWriteWindow by default: two 4 MiB WRITEs keep
+// a link busy only while a round trip is shorter than sending one of
+// them, 4 ms at 1 GB/s.
+const (
+	FarLinkRTT     = 4 * time.Millisecond
+	FarWriteWindow = 16 << 20
+)
 
 // DefaultConnWindow is the ConnWindow used when Options leaves it 0.
 const DefaultConnWindow = 64 << 20
@@ -233,12 +253,23 @@ func (s *Share) chunkSizes() (read, write int) {
 	return max(read, 1), max(write, 1)
 }
 
-// windowBytes is Options.Window or its default.
+// windowBytes is Options.Window or its default for downloads.
 func (s *Share) windowBytes() int {
 	if s.opts.Window > 0 {
 		return s.opts.Window
 	}
-	return 16 << 20
+	return DefaultReadWindow
+}
+
+// writeWindowBytes is Options.Window or its default for uploads.
+func (s *Share) writeWindowBytes() int {
+	if s.opts.Window > 0 {
+		return s.opts.Window
+	}
+	if s.Tree.Session.Conn().MinRTT() >= FarLinkRTT {
+		return FarWriteWindow
+	}
+	return DefaultWriteWindow
 }
 
 // warmMax is the largest READ this connection can send now besides
@@ -257,9 +288,9 @@ func (s *Share) warmMax(reserve int) int {
 	return m
 }
 
-// window returns how many chunks of size chunk one transfer keeps in flight.
-func (s *Share) window(chunk int) int {
-	w := s.windowBytes()
+// window returns how many chunks of size chunk one transfer keeps in
+// flight within w bytes.
+func window(w, chunk int) int {
 	// A hostile server announcing tiny MaxRead/WriteSize must not make
 	// us allocate a queue of millions of slots.
 	return min(max(1, w/chunk), 1024)

@@ -79,7 +79,7 @@ func parseFlags() (*config, error) {
 	flag.IntVar(&cfg.hugeRuns, "huge-runs", 1, "measured runs of (g)")
 	scen := flag.String("scenarios", strings.Join(allScenarios, ","), "scenarios to run, comma separated: a,b,c,d,e,f,g")
 	gChunk := flag.String("gosmb-chunk", "0", "gosmb client's Transfer.ChunkSize (0: library default, 1 MiB READ and 4 MiB WRITE)")
-	gWindow := flag.String("gosmb-window", "0", "gosmb client's Transfer.Window (0: library default, 16 MiB)")
+	gWindow := flag.String("gosmb-window", "0", "gosmb client's Transfer.Window (0: library default, 16 MiB down, 8 MiB up under 4 ms RTT, else 16 MiB)")
 	gConn := flag.String("gosmb-conn-window", "0", "gosmb client's Transfer.ConnWindow (0: library default, 64 MiB)")
 	gConnRead := flag.String("gosmb-conn-read-window", "0", "gosmb client's Transfer.ConnReadWindow (0: library default, 16 MiB)")
 	bs := flag.String("smbclient-b", "4MiB,16MiB,64MiB", "smbclient -b (transfer window) values tried for smbclient-best, besides the default")

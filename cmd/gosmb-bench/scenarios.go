@@ -205,7 +205,7 @@ func bestClient(opts []string, fn func(int) (sample, error), how string) client 
 	return client{name: cSmbBest, how: optString(opts) + " " + how, run: fn}
 }
 
-var gosmbDefaultHow = "defaults (1 MiB READ, 4 MiB WRITE, 16 MiB window, 16 MiB of READs per connection)"
+var gosmbDefaultHow = "defaults (1 MiB READ, 4 MiB WRITE, 16 MiB window down, 8 MiB up under 4 ms RTT, 16 MiB of READs per connection)"
 
 const gosmbOneHow = "Transfer{ChunkSize: 1 MiB, Window: 1 MiB}, one op at a time"
 
