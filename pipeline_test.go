@@ -646,3 +646,54 @@ func TestWarmUpAfterAFailedFirstDownload(t *testing.T) {
 		t.Errorf("%d warm-up READs in the download after the failed one (READ lengths %v), want 1", warm, lens)
 	}
 }
+
+// TestWarmUpLeavesCreditsForOthers: on a server that grants few credits
+// (smbd's "smb2 max credits"), the warm-up READ takes at most half of
+// them, so the downloads starting beside it still get theirs, and every
+// file arrives whole.
+func TestWarmUpLeavesCreditsForOthers(t *testing.T) {
+	const maxCredits = 160 // 10 MiB of READs
+	srv := sambatest.Start(t, sambatest.Config{ExtraGlobal: []string{fmt.Sprintf("smb2 max credits = %d", maxCredits)}})
+	files := make([][]byte, 4)
+	for i := range files {
+		files[i] = make([]byte, 9<<20+i)
+		rand.NewChaCha8([32]byte{byte(20 + i)}).Read(files[i])
+		if err := os.WriteFile(filepath.Join(srv.ShareDir, fmt.Sprintf("c%d", i)), files[i], 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	px := newWatchProxy(t, srv.Addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	px.watch(20 * time.Millisecond)
+	var wg sync.WaitGroup
+	errs := make(chan error, len(files))
+	for i := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- retrieveEqual(ctx, c, srv.Share, fmt.Sprintf("c%d", i), files[i])
+		}()
+	}
+	waitNoErr(t, &wg, errs)
+	_, lens := px.seen(smb2.CommandRead)
+	offs := px.readOffsets()
+	warm := 0
+	for i, n := range lens {
+		if n > ops.DefaultReadChunk && i < len(offs) && offs[i] >= 1<<40 {
+			warm++
+			if n > maxCredits*64<<10/2 {
+				t.Errorf("warm-up READ of %d bytes, more than half of the %d credits the server grants", n, maxCredits)
+			}
+		}
+	}
+	if warm != 1 {
+		t.Errorf("%d warm-up READs (READ lengths %v), want 1", warm, lens)
+	}
+	t.Logf("READ lengths %v", lens)
+}

@@ -198,7 +198,10 @@ func (b *Budget) warmQueued() { b.warmOnce.Do(func() { close(b.warmOut) }) }
 // queued: a download's first READ then goes out after it, and the server,
 // which handles requests in the order they arrive, frees the large buffer
 // before it allocates this one. The wait is for a local send, not for a
-// reply.
+// reply. Only Retrieve's first compound waits here: a windowed download
+// of an open File (ReadAt, WriteTo) reads from a handle opened earlier,
+// so the warm-up READ is long queued or taken by that download itself
+// (warmRead).
 func (b *Budget) afterWarm(ctx context.Context) error {
 	if !b.warmed.Load() {
 		return nil
@@ -273,9 +276,11 @@ func (s *Share) writeWindowBytes() int {
 }
 
 // warmMax is the largest READ this connection can send now besides
-// reserve bytes' worth of credits, up to warmReadMax, the transfer window
-// and the connection's READ window: 0 without multi-credit requests, or
-// when Options.ChunkSize sets the size of every READ.
+// reserve bytes' worth of credits, up to warmReadMax, the transfer window,
+// the connection's READ window and half of the credits the server has
+// granted (the other requests of a server that grants few must not wait
+// for its reply): 0 without multi-credit requests, or when
+// Options.ChunkSize sets the size of every READ.
 func (s *Share) warmMax(reserve int) int {
 	n := s.neg()
 	if s.opts.ChunkSize > 0 || n.Dialect == smb2.Dialect202 || n.Capabilities&smb2.CapLargeMTU == 0 {
@@ -283,7 +288,7 @@ func (s *Share) warmMax(reserve int) int {
 	}
 	m := min(warmReadMax, int(n.MaxReadSize), s.windowBytes(), int(s.budget.readsSize))
 	if avail, inFlight := s.Tree.Session.Conn().Credits(); avail+inFlight > 0 {
-		m = min(m, int(avail+inFlight)*64<<10-reserve)
+		m = min(m, int(avail+inFlight)*64<<10/2-reserve)
 	}
 	return m
 }
