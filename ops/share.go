@@ -198,10 +198,10 @@ func (b *Budget) warmQueued() { b.warmOnce.Do(func() { close(b.warmOut) }) }
 // queued: a download's first READ then goes out after it, and the server,
 // which handles requests in the order they arrive, frees the large buffer
 // before it allocates this one. The wait is for a local send, not for a
-// reply. Only Retrieve's first compound waits here: a windowed download
-// of an open File (ReadAt, WriteTo) reads from a handle opened earlier,
-// so the warm-up READ is long queued or taken by that download itself
-// (warmRead).
+// reply. Only Retrieve's first compound waits here. Windowed READs on a
+// File opened earlier (ReadAt, WriteTo) do not: they may send the warm-up
+// READ themselves (warmRead), and if another download is preparing it
+// they go ahead, at worst costing the server the early free.
 func (b *Budget) afterWarm(ctx context.Context) error {
 	if !b.warmed.Load() {
 		return nil
