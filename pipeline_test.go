@@ -39,6 +39,11 @@ type watchProxy struct {
 	wg    sync.WaitGroup
 	delay atomic.Int64 // time.Duration
 
+	// The first lone reply to gateCmd is held until gateN requests of
+	// that command are outstanding (or gateMax has passed): see hold.
+	gateCmd atomic.Int32
+	gateN   atomic.Int32
+
 	mu        sync.Mutex
 	out       map[uint64]smb2.Command // requests awaiting their final reply
 	peak      map[smb2.Command]int
@@ -64,6 +69,7 @@ func newWatchProxy(t *testing.T, to string) *watchProxy {
 // now on by delay.
 func (p *watchProxy) watch(delay time.Duration) {
 	p.delay.Store(int64(delay))
+	p.gateN.Store(0)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.out = map[uint64]smb2.Command{}
@@ -72,6 +78,46 @@ func (p *watchProxy) watch(delay time.Duration) {
 	p.readOffs = nil
 	p.lone = map[uint64]uint32{}
 	p.loneBytes, p.loneMax = 0, 0
+}
+
+// gateMax bounds how long hold keeps a reply back.
+const gateMax = 20 * time.Second
+
+// hold keeps the first reply to a lone cmd request from now on back until
+// n requests of cmd are outstanding, or gateMax has passed: a client that
+// keeps n in flight without waiting for replies then shows it, however
+// slowly a busy machine (or the race detector) lets it put them on the
+// wire; one that waits shows fewer. Compound replies go through.
+func (p *watchProxy) hold(cmd smb2.Command, n int) {
+	p.gateCmd.Store(int32(cmd))
+	p.gateN.Store(int32(n))
+}
+
+// gate waits, if msgs is the reply hold is for, until it may go on.
+func (p *watchProxy) gate(msgs []byte) {
+	n := int(p.gateN.Load())
+	if n == 0 {
+		return
+	}
+	cmd := smb2.Command(p.gateCmd.Load())
+	var h smb2.Header
+	if h.Decode(msgs) != nil || h.NextCommand != 0 || h.Command != cmd || (h.IsAsync() && h.Status == ntstatus.Pending) {
+		return
+	}
+	p.gateN.Store(0)
+	for end := time.Now().Add(gateMax); time.Now().Before(end); time.Sleep(time.Millisecond) {
+		p.mu.Lock()
+		out := 0
+		for _, c := range p.out {
+			if c == cmd {
+				out++
+			}
+		}
+		p.mu.Unlock()
+		if out >= n {
+			return
+		}
+	}
 }
 
 // seen returns the peak number in flight and the Lengths of the requests
@@ -112,6 +158,7 @@ func (p *watchProxy) pipe(dst io.Writer, src io.Reader, fromServer bool) {
 		for f := range line {
 			time.Sleep(time.Until(f.due))
 			if fromServer {
+				p.gate(f.frame[4:])
 				p.note(f.frame[4:], true) // a reply counts once the client can have it
 			}
 			if _, err := dst.Write(f.frame); err != nil {
@@ -214,9 +261,9 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 		readLen  uint32 // READ and WRITE Length
 		writeLen uint32
 		warm     uint32 // Length of the one larger READ (0: none)
-		// At least this many in flight at once (exactly, with one),
-		// replies taking 100 ms: long enough for even a slow (race
-		// detector) client and proxy to fill the window.
+		// At least this many in flight at once (exactly, with one):
+		// the first lone reply is held until that many are out (see
+		// watchProxy.hold), the others take 100 ms.
 		readPeak  int
 		writePeak int
 		one       bool
@@ -296,6 +343,7 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 			}
 
 			px.watch(delay)
+			px.hold(smb2.CommandRead, tc.readPeak)
 			var b bytes.Buffer
 			var n int64
 			if tc.viaFile {
@@ -327,6 +375,7 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 			}
 
 			px.watch(delay)
+			px.hold(smb2.CommandWrite, tc.writePeak)
 			if _, err := c.StoreFile(ctx, srv.Share, "dst.bin", bytes.NewReader(data)).Wait(ctx); err != nil {
 				t.Fatalf("upload: %v", err)
 			}
