@@ -144,6 +144,51 @@ func (p *watchProxy) loneReadPeak() uint32 {
 	return p.loneMax
 }
 
+// warmReads returns the Lengths of the warm-up READs seen since watch:
+// those larger than a chunk that ask far past the end of any file.
+func (p *watchProxy) warmReads() []uint32 {
+	_, lens := p.seen(smb2.CommandRead)
+	offs := p.readOffsets()
+	var warm []uint32
+	for i, n := range lens {
+		if n > ops.DefaultReadChunk && i < len(offs) && offs[i] >= 1<<40 {
+			warm = append(warm, n)
+		}
+	}
+	return warm
+}
+
+// shareFiles writes n files of random bytes, name0 … name<n-1>, of size,
+// size+1, … bytes into dir and returns their contents.
+func shareFiles(t *testing.T, dir, name string, n, size int, seed byte) [][]byte {
+	t.Helper()
+	files := make([][]byte, n)
+	for i := range files {
+		files[i] = make([]byte, size+i)
+		rand.NewChaCha8([32]byte{seed + byte(i)}).Read(files[i])
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s%d", name, i)), files[i], 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return files
+}
+
+// retrieveAll downloads the files shareFiles wrote, all at once on c, and
+// fails the test unless each arrives whole.
+func retrieveAll(ctx context.Context, t *testing.T, c *gosmb.Client, share, name string, files [][]byte) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(files))
+	for i := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- retrieveEqual(ctx, c, share, fmt.Sprintf("%s%d", name, i), files[i])
+		}()
+	}
+	waitNoErr(t, &wg, errs)
+}
+
 // pipe copies frames from src to dst, noting each SMB2 message on the way
 // (requests when fromServer is false); the server's go on after p.delay.
 func (p *watchProxy) pipe(dst io.Writer, src io.Reader, fromServer bool) {
@@ -592,14 +637,7 @@ func (f *hookFile) WriteAt(p []byte, off int64) (int, error) {
 // warm-up READ between them, and all arrive whole.
 func TestDownloadsShareTheConnReadWindow(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
-	files := make([][]byte, 4)
-	for i := range files {
-		files[i] = make([]byte, 12<<20+i)
-		rand.NewChaCha8([32]byte{byte(10 + i)}).Read(files[i])
-		if err := os.WriteFile(filepath.Join(srv.ShareDir, fmt.Sprintf("w%d", i)), files[i], 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	files := shareFiles(t, srv.ShareDir, "w", 4, 12<<20, 10)
 	for _, tc := range []struct {
 		name   string
 		window int // ConnReadWindow
@@ -619,16 +657,7 @@ func TestDownloadsShareTheConnReadWindow(t *testing.T) {
 			}
 			defer c.Close()
 			px.watch(50 * time.Millisecond)
-			var wg sync.WaitGroup
-			errs := make(chan error, len(files))
-			for i := range files {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					errs <- retrieveEqual(ctx, c, srv.Share, fmt.Sprintf("w%d", i), files[i])
-				}()
-			}
-			waitNoErr(t, &wg, errs)
+			retrieveAll(ctx, t, c, srv.Share, "w", files)
 			peak := px.loneReadPeak()
 			if peak > tc.want || peak < tc.want/2 {
 				t.Errorf("lone READs asked for %d bytes at most at once, want at most %d (and at least half that)", peak, tc.want)
@@ -683,16 +712,8 @@ func TestWarmUpAfterAFailedFirstDownload(t *testing.T) {
 	if err := retrieveEqual(ctx, c, srv.Share, "big", data); err != nil {
 		t.Fatal(err)
 	}
-	_, lens := px.seen(smb2.CommandRead)
-	offs := px.readOffsets()
-	warm := 0
-	for i, n := range lens {
-		if n > ops.DefaultReadChunk && i < len(offs) && offs[i] >= 1<<40 {
-			warm++
-		}
-	}
-	if warm != 1 || len(offs) != len(lens) {
-		t.Errorf("%d warm-up READs in the download after the failed one (READ lengths %v), want 1", warm, lens)
+	if warm := px.warmReads(); len(warm) != 1 {
+		t.Errorf("warm-up READs in the download after the failed one: %v, want one", warm)
 	}
 }
 
@@ -703,14 +724,7 @@ func TestWarmUpAfterAFailedFirstDownload(t *testing.T) {
 func TestWarmUpLeavesCreditsForOthers(t *testing.T) {
 	const maxCredits = 160 // 10 MiB of READs
 	srv := sambatest.Start(t, sambatest.Config{ExtraGlobal: []string{fmt.Sprintf("smb2 max credits = %d", maxCredits)}})
-	files := make([][]byte, 4)
-	for i := range files {
-		files[i] = make([]byte, 9<<20+i)
-		rand.NewChaCha8([32]byte{byte(20 + i)}).Read(files[i])
-		if err := os.WriteFile(filepath.Join(srv.ShareDir, fmt.Sprintf("c%d", i)), files[i], 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	files := shareFiles(t, srv.ShareDir, "c", 4, 9<<20, 20)
 	px := newWatchProxy(t, srv.Addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -720,29 +734,12 @@ func TestWarmUpLeavesCreditsForOthers(t *testing.T) {
 	}
 	defer c.Close()
 	px.watch(20 * time.Millisecond)
-	var wg sync.WaitGroup
-	errs := make(chan error, len(files))
-	for i := range files {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- retrieveEqual(ctx, c, srv.Share, fmt.Sprintf("c%d", i), files[i])
-		}()
+	retrieveAll(ctx, t, c, srv.Share, "c", files)
+	warm := px.warmReads()
+	if len(warm) != 1 {
+		t.Fatalf("warm-up READs: %v, want one", warm)
 	}
-	waitNoErr(t, &wg, errs)
-	_, lens := px.seen(smb2.CommandRead)
-	offs := px.readOffsets()
-	warm := 0
-	for i, n := range lens {
-		if n > ops.DefaultReadChunk && i < len(offs) && offs[i] >= 1<<40 {
-			warm++
-			if n > maxCredits*64<<10/2 {
-				t.Errorf("warm-up READ of %d bytes, more than half of the %d credits the server grants", n, maxCredits)
-			}
-		}
+	if warm[0] > maxCredits*64<<10/2 {
+		t.Errorf("warm-up READ of %d bytes, more than half of the %d credits the server grants", warm[0], maxCredits)
 	}
-	if warm != 1 {
-		t.Errorf("%d warm-up READs (READ lengths %v), want 1", warm, lens)
-	}
-	t.Logf("READ lengths %v", lens)
 }
