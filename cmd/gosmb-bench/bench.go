@@ -118,7 +118,10 @@ func (b *bench) smbdSettled(procs int) sambatest.Usage {
 }
 
 // measure runs every client runs times, interleaved (client 1, 2, …, then
-// again) so that a slow patch of a shared machine hits all of them.
+// again) so that a slow patch of a shared machine hits all of them. Each
+// round starts one client further on (2, 3, …, 1 the second time), so
+// that no client always runs right after the files of another scenario
+// or round were created or deleted.
 func (b *bench) measure(id, title, unit string, work float64, clients []client) error {
 	return b.measureRuns(b.cfg.runs, id, title, unit, work, clients)
 }
@@ -137,7 +140,9 @@ func (b *bench) measureRuns(runs int, id, title, unit string, work float64, clie
 	}
 	b.meta.Load = append(b.meta.Load, scenarioLoad{Scenario: id, Start: loadavg()})
 	for r := range runs {
-		for i, c := range clients {
+		for k := range clients {
+			i := (k + r) % len(clients)
+			c := clients[i]
 			if c.run == nil {
 				continue
 			}
