@@ -16,6 +16,7 @@ import (
 	"github.com/gosmb/gosmb"
 	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/internal/sambatest"
+	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
 )
 
@@ -32,6 +33,8 @@ type tamperProxy struct {
 	// rewrite, if set, is used instead of flip: it edits a frame payload
 	// in place and reports whether it changed it.
 	rewrite func(payload []byte) bool
+	// seen, if set, is shown every server frame payload as relayed.
+	seen func(payload []byte)
 	// frozen stops relaying server frames (without closing anything), as a
 	// hung server or a dead path would.
 	frozen atomic.Bool
@@ -98,6 +101,9 @@ func (p *tamperProxy) relay(dst io.Writer, src io.Reader) {
 				p.armed.Store(false)
 				p.hits.Add(1)
 			}
+		}
+		if p.seen != nil {
+			p.seen(payload)
 		}
 		if _, err := dst.Write(append(hdr, payload...)); err != nil {
 			return
@@ -272,27 +278,28 @@ func TestKeepAliveDetectsStalledServer(t *testing.T) {
 	t.Logf("stall detected after %v: %v", time.Since(start).Round(time.Millisecond), err)
 }
 
-// passOnReadStatus makes a compound response look like one from a server
+// passOnStepStatus makes a compound response look like one from a server
 // that fails a related request with the status of the one before it for
 // any status (MS-SMB2 3.3.5.2.7.2 allows it): the chain's CLOSE, which
-// Samba answered with success, gets the status of a READ before it that
-// failed.
-func passOnReadStatus(b []byte) bool {
-	var readSt uint32
+// Samba answered with success, gets the status of a step before it (a
+// READ, a SET_INFO) that failed.
+func passOnStepStatus(b []byte) bool {
+	var stepSt uint32
 	for off := 0; off+smb2.HeaderSize <= len(b); {
 		if [4]byte(b[off:off+4]) != [4]byte{0xFE, 'S', 'M', 'B'} {
 			return false
 		}
 		st := binary.LittleEndian.Uint32(b[off+8:])
 		switch smb2.Command(binary.LittleEndian.Uint16(b[off+12:])) {
-		case smb2.CommandRead:
-			if st != 0 {
-				readSt = st
-			}
+		case smb2.CommandCreate:
 		case smb2.CommandClose:
-			if st == 0 && readSt != 0 {
-				binary.LittleEndian.PutUint32(b[off+8:], readSt)
+			if st == 0 && stepSt != 0 {
+				binary.LittleEndian.PutUint32(b[off+8:], stepSt)
 				return true
+			}
+		default:
+			if st != 0 {
+				stepSt = st
 			}
 		}
 		next := int(binary.LittleEndian.Uint32(b[off+20:]))
@@ -322,7 +329,7 @@ func TestCloseFailedWithAnEarlierStepsStatus(t *testing.T) {
 		}
 	}
 	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
-	px.rewrite = passOnReadStatus
+	px.rewrite = passOnStepStatus
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenRequired})
@@ -348,5 +355,52 @@ func TestCloseFailedWithAnEarlierStepsStatus(t *testing.T) {
 	// The connection is still in step with the server.
 	if err := retrieveEqual(ctx, c, srv.Share, "big", big); err != nil {
 		t.Errorf("download after the edited ones: %v", err)
+	}
+}
+
+// TestFailedStepsStatusPassedOnToClose: against a server that passes a
+// failed step's status on to the related CLOSE, deleting a directory that
+// is not empty reports STATUS_DIRECTORY_NOT_EMPTY, and the client closes
+// the handle on its own (Samba, which closed it already, answers that
+// lone CLOSE with STATUS_FILE_CLOSED).
+func TestFailedStepsStatusPassedOnToClose(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	if err := os.MkdirAll(filepath.Join(srv.ShareDir, "full", "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
+	px.rewrite = passOnStepStatus
+	var loneCloses atomic.Int32
+	px.seen = func(b []byte) {
+		var h smb2.Header
+		if h.Decode(b) == nil && h.Command == smb2.CommandClose && h.NextCommand == 0 && h.Status == ntstatus.FileClosed {
+			loneCloses.Add(1)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenRequired})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Session().Signed() || c.Session().Encrypted() {
+		t.Fatal("the session is signed or encrypted: the proxy's edits would be caught")
+	}
+	px.armed.Store(true)
+	_, err = c.DeleteDirectory(ctx, srv.Share, "full").Wait(ctx)
+	var se *gosmb.StatusError
+	if !errors.As(err, &se) || se.Status != ntstatus.DirectoryNotEmpty {
+		t.Fatalf("rmdir of a directory that is not empty: %v, want STATUS_DIRECTORY_NOT_EMPTY", err)
+	}
+	if px.hits.Load() != 1 {
+		t.Fatal("the proxy changed no CLOSE")
+	}
+	if n := loneCloses.Load(); n != 1 {
+		t.Errorf("%d lone CLOSEs answered STATUS_FILE_CLOSED after the failed delete, want 1", n)
+	}
+	// The directory is still there and the connection in step.
+	if _, err := c.GetAttributes(ctx, srv.Share, "full/sub").Wait(ctx); err != nil {
+		t.Errorf("stat after the failed delete: %v", err)
 	}
 }

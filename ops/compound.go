@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"cmp"
 	"context"
 	"errors"
 
@@ -73,33 +74,35 @@ func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, 
 		return nil, nil, err
 	}
 	mid := resps[1 : len(resps)-1]
+	var stepErr error
 	for i, r := range mid {
 		if st := r.Status(); st != ntstatus.Success && !steps[i].anyStatus && !contains(steps[i].ok, st) {
-			return file, mid, statusErr(op, name, st)
+			stepErr = statusErr(op, name, st)
+			break
 		}
 	}
 	if st := resps[len(resps)-1].Status(); st != ntstatus.Success {
-		if !passedOn(st, steps, mid) {
-			return file, mid, statusErr(op, name, st)
+		if !passedOn(st, mid) {
+			return file, mid, cmp.Or(stepErr, statusErr(op, name, st))
 		}
 		// MS-SMB2 3.3.5.2.7.2 lets a server fail a related request with
 		// the status of the one before it. Samba and Windows do that only
 		// after a failed CREATE; a server that does it for any status
-		// fails the chain's CLOSE with a step's status the caller accepts
-		// (STATUS_END_OF_FILE from a READ at the end, say), and the
-		// handle may still be open. Close it on its own.
-		if err := file.closeFor(ctx); err != nil && !isStatus(err, ntstatus.FileClosed) {
+		// fails the chain's CLOSE with a step's status (STATUS_END_OF_FILE
+		// from a READ at the end, STATUS_DIRECTORY_NOT_EMPTY from a
+		// delete), and the handle may still be open. Close it on its own.
+		if err := file.closeFor(ctx); err != nil && !isStatus(err, ntstatus.FileClosed) && stepErr == nil {
 			return file, mid, err
 		}
 	}
-	return file, mid, nil
+	return file, mid, stepErr
 }
 
 // passedOn reports whether st, the status of a chain's CLOSE, is one a step
-// before it came back with and the caller accepts: the server passed it on.
-func passedOn(st ntstatus.Status, steps []step, resps []*engine.Response) bool {
-	for i, r := range resps {
-		if r.Status() == st && (steps[i].anyStatus || contains(steps[i].ok, st)) {
+// before it came back with: the server may have passed it on.
+func passedOn(st ntstatus.Status, resps []*engine.Response) bool {
+	for _, r := range resps {
+		if r.Status() == st {
 			return true
 		}
 	}
