@@ -326,6 +326,9 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 		// A READ window wider than the transfer's: the warm-up READ must
 		// still count in the transfer's window.
 		{"smb311-file-wide-read-window", "SMB3_11", ops.Options{ConnReadWindow: 64 << 20}, ops.DefaultReadChunk, ops.DefaultWriteChunk, 8 << 20, 8, 2, false, true, false},
+		// Samba's MaxRead/WriteSize as the chunk, default windows: still
+		// two in flight each way.
+		{"smb311-8m", "SMB3_11", ops.Options{ChunkSize: 8 << 20}, 8 << 20, 8 << 20, 0, 2, 2, false, false, false},
 		{"smb311-256k", "SMB3_11", ops.Options{ChunkSize: 256 << 10, Window: 4 << 20}, 256 << 10, 256 << 10, 0, 12, 12, false, false, false},
 		{"smb311-one-in-flight", "SMB3_11", ops.Options{ChunkSize: 1 << 20, Window: 1 << 20}, 1 << 20, 1 << 20, 0, 1, 1, true, false, false},
 		{"smb202", "SMB2_02", ops.Options{}, 64 << 10, 64 << 10, 0, 64, 64, false, false, false},
@@ -414,7 +417,7 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 				t.Fatalf("download: %d bytes (%d reported), not the file's %d", b.Len(), n, len(data))
 			}
 			check("download", smb2.CommandRead, tc.readPeak, tc.readLen, tc.warm)
-			window := uint32(cmp.Or(tc.transfer.Window, ops.DefaultReadWindow))
+			window := uint32(cmp.Or(tc.transfer.Window, max(ops.DefaultReadWindow, 2*int(tc.readLen))))
 			if peak := px.loneReadPeak(); peak > window {
 				t.Errorf("download: READs asked for %d bytes at once, more than the transfer's window of %d", peak, window)
 			}
@@ -435,6 +438,9 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 			rtt := c.Session().Conn().MinRTT()
 			if tc.transfer.Window == 0 && rtt >= ops.FarLinkRTT {
 				wwindow = ops.FarWriteWindow
+			}
+			if tc.transfer.Window == 0 {
+				wwindow = max(wwindow, 2*int(tc.writeLen)) // two chunks at least
 			}
 			if tc.farDial && (rtt < delay || wwindow != ops.FarWriteWindow) {
 				t.Errorf("round trip %v with replies delayed by %v: upload window %d, want %d", rtt, delay, wwindow, ops.FarWriteWindow)

@@ -27,7 +27,9 @@ type Options struct {
 	// Window is the number of bytes a single transfer keeps in flight.
 	// 0 means 16 MiB for a download (DefaultReadWindow); for an upload,
 	// 8 MiB (DefaultWriteWindow, two 4 MiB WRITEs) on a connection whose
-	// round trip is under FarLinkRTT, else FarWriteWindow.
+	// round trip is under FarLinkRTT, else FarWriteWindow; and in either
+	// case at least two chunks, so that a larger ChunkSize still keeps
+	// two requests in flight.
 	Window int
 	// ConnWindow is the number of bytes all transfers on one connection
 	// keep in flight together; 0 means 64 MiB. It bounds memory whatever
@@ -264,15 +266,33 @@ func (s *Share) windowBytes() int {
 	return DefaultReadWindow
 }
 
-// writeWindowBytes is Options.Window or its default for uploads.
-func (s *Share) writeWindowBytes() int {
-	if s.opts.Window > 0 {
-		return s.opts.Window
+// readSlots is how many READs of size chunk one download keeps in flight.
+func (s *Share) readSlots(chunk int) int {
+	return s.slots(s.windowBytes(), chunk)
+}
+
+// writeSlots is how many WRITEs of size chunk one upload keeps in flight:
+// Options.Window or its default, which follows the round trip.
+func (s *Share) writeSlots(chunk int) int {
+	w := s.opts.Window
+	switch {
+	case w > 0:
+	case s.Tree.Session.Conn().MinRTT() >= FarLinkRTT:
+		w = FarWriteWindow
+	default:
+		w = DefaultWriteWindow
 	}
-	if s.Tree.Session.Conn().MinRTT() >= FarLinkRTT {
-		return FarWriteWindow
+	return s.slots(w, chunk)
+}
+
+// slots is window(w, chunk), and at least two when the window is the
+// default one.
+func (s *Share) slots(w, chunk int) int {
+	n := window(w, chunk)
+	if s.opts.Window <= 0 {
+		n = max(n, 2)
 	}
-	return DefaultWriteWindow
+	return n
 }
 
 // warmMax is the largest READ this connection can send now besides

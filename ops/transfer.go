@@ -167,7 +167,7 @@ type readPlan struct {
 
 func (f *File) planReads(off, length int64) readPlan {
 	chunk, _ := f.share.chunkSizes()
-	p := readPlan{chunk: chunk, slots: window(f.share.windowBytes(), chunk), start: off, limit: off + length, toEOF: length < 0}
+	p := readPlan{chunk: chunk, slots: f.share.readSlots(chunk), start: off, limit: off + length, toEOF: length < 0}
 	if p.toEOF {
 		p.limit = max(f.EndOfFile, off)
 	}
@@ -254,7 +254,7 @@ func (f *File) writeReply(resp *engine.Response, want int) error {
 // set, is called after each confirmed chunk.
 func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress func(int64)) (int64, error) {
 	_, chunk := f.share.chunkSizes()
-	slots := window(f.share.writeWindowBytes(), chunk)
+	slots := f.share.writeSlots(chunk)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
