@@ -749,3 +749,60 @@ func TestWarmUpLeavesCreditsForOthers(t *testing.T) {
 		t.Errorf("warm-up READ of %d bytes, more than half of the %d credits the server grants", warm[0], maxCredits)
 	}
 }
+
+// TestWarmUpAfterACancelledFirstDownload: a connection sends one warm-up
+// READ, not two, when its first download is cancelled after its compound
+// went out (the server ran the warm-up READ); and one when the first
+// download, a File.ReadAt, is cancelled before it sent any READ.
+func TestWarmUpAfterACancelledFirstDownload(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	files := shareFiles(t, srv.ShareDir, "v", 2, 12<<20, 30)
+	for _, tc := range []struct {
+		name  string
+		first func(ctx context.Context, c *gosmb.Client) error
+	}{
+		{"retrieve-in-flight", func(ctx context.Context, c *gosmb.Client) error {
+			cctx, ccancel := context.WithTimeout(ctx, 100*time.Millisecond)
+			defer ccancel()
+			_, err := c.RetrieveFile(cctx, srv.Share, "v0", io.Discard).Wait(ctx)
+			time.Sleep(500 * time.Millisecond) // its replies arrive
+			return err
+		}},
+		{"readat-before-sending", func(ctx context.Context, c *gosmb.Client) error {
+			f, err := c.Open(ctx, srv.Share, "v0").Wait(ctx)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			cctx, ccancel := context.WithCancel(ctx)
+			ccancel()
+			_, err = f.ReadAtContext(cctx, make([]byte, len(files[0])), 0)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			px := newWatchProxy(t, srv.Addr)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if _, err := c.GetAttributes(ctx, srv.Share, "v0").Wait(ctx); err != nil {
+				t.Fatal(err)
+			}
+			px.watch(300 * time.Millisecond)
+			if err := tc.first(ctx, c); !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("first download: %v, want it cancelled", err)
+			}
+			if err := retrieveEqual(ctx, c, srv.Share, "v1", files[1]); err != nil {
+				t.Fatal(err)
+			}
+			if warm := px.warmReads(); len(warm) != 1 {
+				_, lens := px.seen(smb2.CommandRead)
+				t.Errorf("warm-up READs on the connection: %v, want one (READs %v at %v)", warm, lens, px.readOffsets())
+			}
+		})
+	}
+}

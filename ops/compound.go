@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/gosmb/gosmb/engine"
+	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
 )
@@ -31,15 +32,15 @@ func (s *Share) openDo(ctx context.Context, op, name string, o OpenOptions, step
 	return s.openDoThen(ctx, op, name, o, nil, steps...)
 }
 
-// openDoThen is openDo that calls queued, if not nil, once the chain is
-// queued to go out (or has failed before that), before its replies.
-// queued may be called a second time and must not mind.
-func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, queued func(), steps ...step) (*File, []*engine.Response, error) {
-	if queued != nil {
-		defer queued() // in case the chain never goes out
-	}
+// openDoThen is openDo that calls queued, if not nil, exactly once: with
+// true once the chain is queued to go out, before its replies; with false
+// if it never goes out.
+func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, queued func(sent bool), steps ...step) (*File, []*engine.Response, error) {
 	creq, err := s.createReq(name, o)
 	if err != nil {
+		if queued != nil {
+			queued(false)
+		}
 		return nil, nil, err
 	}
 	creq.OnAbandoned = nil // the chain's own CLOSE closes it
@@ -52,7 +53,7 @@ func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, 
 
 	futs := s.Tree.SendCompound(ctx, reqs...)
 	if queued != nil {
-		queued()
+		queued(!failedAtOnce(futs[0]))
 	}
 	resps := make([]*engine.Response, len(futs))
 	var firstErr error
@@ -96,6 +97,19 @@ func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, 
 		}
 	}
 	return file, mid, stepErr
+}
+
+// failedAtOnce reports whether f, just returned by a Send, has already
+// failed: its request did not go out (the context ended or credits could
+// not be had first), or the connection is gone.
+func failedAtOnce(f *future.Future[*engine.Response]) bool {
+	select {
+	case <-f.Done():
+		_, err := f.Wait(context.Background())
+		return err != nil
+	default:
+		return false
+	}
 }
 
 // passedOn reports whether st, the status of a chain's CLOSE, is one a step

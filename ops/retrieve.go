@@ -61,13 +61,17 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 	rbody, _ := (&smb2.ReadRequest{Length: uint32(first), Offset: uint64(offset), FileID: smb2.FileIDAny, Padding: smb2.ReadResponseDataOffset}).Append(nil)
 	steps := []step{{cmd: smb2.CommandRead, body: rbody, charge: engine.CreditCharge(first),
 		ok: []ntstatus.Status{ntstatus.EndOfFile, ntstatus.BufferOverflow}}}
-	var queued func()
+	var queued func(bool)
+	warmSent := false
 	// The chain's CREATE and CLOSE take a credit each, its READ
 	// first/64 KiB; the warm-up READ may have the rest.
 	if warm := s.warmMax(int(engine.CreditCharge(first)+2) << 16); warm > chunk {
 		if s.budget.takeWarm() {
 			steps = append(steps, warmStep(warm))
-			queued = s.budget.warmQueued
+			queued = func(sent bool) {
+				warmSent = sent
+				s.budget.warmQueued()
+			}
 		} else if err := s.budget.afterWarm(ctx); err != nil {
 			s.budget.release(first)
 			return 0, 0, err
@@ -76,10 +80,13 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 	f, rs, err := s.openDoThen(ctx, "open", name, retrieveOpen, queued, steps...)
 	s.budget.release(first)
 	if err != nil {
-		if queued != nil && f == nil {
-			// The open failed (a missing file, say) or the chain never
-			// went out: the server ran no warm-up READ, so a later
-			// download sends it.
+		var se *engine.StatusError
+		if queued != nil && f == nil && (!warmSent || errors.As(err, &se)) {
+			// The chain never went out, or the server failed its CREATE
+			// (a missing file, say) and so the READs after it: it ran no
+			// warm-up READ, and a later download sends it. (A chain that
+			// went out and whose wait failed, the context ending, say,
+			// did run it.)
 			s.budget.unwarm()
 		}
 		return 0, 0, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -89,9 +88,14 @@ type Budget struct {
 
 	reads     *semaphore.Weighted
 	readsSize int64
-	warmed    atomic.Bool // a warm-up READ has been sent on this connection
-	warmOut   chan struct{}
-	warmOnce  sync.Once
+
+	warmMu sync.Mutex
+	// warmed: a download has taken this connection's warm-up READ
+	// (takeWarm) and has not given it back (unwarm).
+	warmed bool
+	// warmOut is closed once the warm-up READ taken last is queued to go
+	// out, or given up; nil before any was taken.
+	warmOut chan struct{}
 }
 
 // NewBudget returns a Budget of opts.ConnWindow bytes, opts.ConnReadWindow
@@ -106,7 +110,7 @@ func NewBudget(opts Options) *Budget {
 		r = DefaultConnReadWindow
 	}
 	r = min(r, n)
-	return &Budget{sem: semaphore.NewWeighted(n), size: n, reads: semaphore.NewWeighted(r), readsSize: r, warmOut: make(chan struct{})}
+	return &Budget{sem: semaphore.NewWeighted(n), size: n, reads: semaphore.NewWeighted(r), readsSize: r}
 }
 
 // clamp keeps one request's weight within the whole budget.
@@ -173,28 +177,59 @@ func (b *Budget) readDone(n int) { b.reads.Release(min(int64(n), b.readsSize)) }
 // heap from then on as long as at most about twice that is free at its
 // top; otherwise it hands the top back to the kernel and faults it in
 // again page by page, which with many files read at once cost it more
-// than the reading itself (docs/benchmarks.md, problem 1).
+// than the reading itself (docs/benchmarks.md, problem 1). A caller given
+// the larger size that then sends no READ at all must call unwarm.
 func (b *Budget) warmRead(chunk int, left int64, most int) int {
 	w := min(most, int(b.readsSize))
 	if w <= chunk || left < int64(w) || !b.takeWarm() {
 		return chunk
 	}
-	b.warmQueued() // nobody needs to wait for this one
+	b.warmQueued() // nobody needs to wait for this one (see afterWarm)
 	return w
 }
 
 // takeWarm reports whether the caller is the one to send this
-// connection's warm-up READ: true once per connection. The caller must
-// call warmQueued once it has queued that READ (or given up).
-func (b *Budget) takeWarm() bool { return !b.warmed.Load() && b.warmed.CompareAndSwap(false, true) }
+// connection's warm-up READ: true once per connection, unless given back
+// with unwarm. The caller must call warmQueued once it has queued that
+// READ (or given up).
+func (b *Budget) takeWarm() bool {
+	b.warmMu.Lock()
+	defer b.warmMu.Unlock()
+	if b.warmed {
+		return false
+	}
+	b.warmed, b.warmOut = true, make(chan struct{})
+	return true
+}
 
 // unwarm hands the warm-up READ to the next download: the one taken by
 // takeWarm never ran. Downloads already past afterWarm do not wait for
-// the next one.
-func (b *Budget) unwarm() { b.warmed.Store(false) }
+// the next one; those that come after the next takeWarm do.
+func (b *Budget) unwarm() {
+	b.warmMu.Lock()
+	defer b.warmMu.Unlock()
+	b.warmed = false
+	b.closeWarmOut()
+}
 
-// warmQueued lets the downloads waiting in afterWarm go.
-func (b *Budget) warmQueued() { b.warmOnce.Do(func() { close(b.warmOut) }) }
+// warmQueued lets the downloads waiting in afterWarm go. It may be called
+// more than once.
+func (b *Budget) warmQueued() {
+	b.warmMu.Lock()
+	defer b.warmMu.Unlock()
+	b.closeWarmOut()
+}
+
+func (b *Budget) closeWarmOut() {
+	if b.warmOut == nil {
+		return
+	}
+	select {
+	case <-b.warmOut:
+	default:
+		close(b.warmOut)
+	}
+}
 
 // afterWarm waits, if a warm-up READ is being prepared, until it is
 // queued: a download's first READ then goes out after it, and the server,
@@ -205,11 +240,17 @@ func (b *Budget) warmQueued() { b.warmOnce.Do(func() { close(b.warmOut) }) }
 // READ themselves (warmRead), and if another download is preparing it
 // they go ahead, at worst costing the server the early free.
 func (b *Budget) afterWarm(ctx context.Context) error {
-	if !b.warmed.Load() {
+	b.warmMu.Lock()
+	out := b.warmOut
+	if !b.warmed {
+		out = nil
+	}
+	b.warmMu.Unlock()
+	if out == nil {
 		return nil
 	}
 	select {
-	case <-b.warmOut:
+	case <-out:
 		return nil
 	case <-ctx.Done():
 		return context.Cause(ctx)

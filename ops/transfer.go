@@ -61,6 +61,7 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 		return 0, nil
 	}
 	pl := f.planReads(off, length)
+	defer pl.done(f.share.budget)
 	if pl.toEOF || length > int64(pl.chunk) { // one READ has no order to keep
 		if dst := placerFor(w); dst != nil {
 			return f.readPlaced(ctx, dst, pl, off, progress)
@@ -103,6 +104,7 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 				break // the connection is busy: collect a reply first
 			}
 			q := inflight{off: next, n: n, f: f.sendRead(ctx, next, n)}
+			pl.sent(next)
 			budget.sentRead(n, q.f)
 			queue = append(queue, q)
 			queued += int64(n)
@@ -163,16 +165,35 @@ type readPlan struct {
 	start, limit int64
 	toEOF        bool
 	first        int // size of the READ at start: chunk, or a connection's warm-up READ
+	// firstSent is set once the READ at start has been sent; done gives
+	// the warm-up READ back if it never was.
+	firstSent *bool
 }
 
+// planReads plans a download; the caller must call done when it ends.
 func (f *File) planReads(off, length int64) readPlan {
 	chunk, _ := f.share.chunkSizes()
-	p := readPlan{chunk: chunk, slots: f.share.readSlots(chunk), start: off, limit: off + length, toEOF: length < 0}
+	p := readPlan{chunk: chunk, slots: f.share.readSlots(chunk), start: off, limit: off + length, toEOF: length < 0, firstSent: new(bool)}
 	if p.toEOF {
 		p.limit = max(f.EndOfFile, off)
 	}
 	p.first = f.share.budget.warmRead(chunk, p.limit-off, f.share.warmMax(0))
 	return p
+}
+
+// sent notes that the READ at off has been sent.
+func (p readPlan) sent(off int64) {
+	if off == p.start {
+		*p.firstSent = true
+	}
+}
+
+// done hands the connection's warm-up READ to a later download if this
+// one took it and failed before sending it.
+func (p readPlan) done(b *Budget) {
+	if p.first > p.chunk && !*p.firstSent {
+		b.unwarm()
+	}
 }
 
 // fits reports whether a READ of n bytes may join others asking for
