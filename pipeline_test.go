@@ -806,3 +806,26 @@ func TestWarmUpAfterACancelledFirstDownload(t *testing.T) {
 		})
 	}
 }
+
+// TestFewCredits: against a server that grants only 16 credits (1 MiB of
+// READ or WRITE at a time), downloads, whose first READ shares a compound
+// with its CREATE and CLOSE, and uploads still work, just with smaller
+// requests.
+func TestFewCredits(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{ExtraGlobal: []string{"smb2 max credits = 16"}})
+	files := shareFiles(t, srv.ShareDir, "f", 3, 3<<20, 40)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	retrieveAll(ctx, t, c, srv.Share, "f", files)
+	if _, err := c.StoreFile(ctx, srv.Share, "up", bytes.NewReader(files[0])).Wait(ctx); err != nil {
+		t.Fatalf("upload: %v", err)
+	}
+	if got := readLocal(t, srv.ShareDir, "up"); !bytes.Equal(got, files[0]) {
+		t.Fatalf("upload: %d bytes on the share, want %d equal ones", len(got), len(files[0]))
+	}
+}

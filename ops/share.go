@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -292,11 +293,26 @@ func (s *Share) chunkSizes() (read, write int) {
 	write = min(write, int(n.MaxWriteSize), int(s.budget.size))
 	// A request cannot cost more credits than the server has granted
 	// (available plus in flight): shrink the chunk rather than fail.
-	if avail, inFlight := s.Tree.Session.Conn().Credits(); avail+inFlight > 0 {
-		limit := int(avail+inFlight) * 64 << 10
+	if limit := s.creditBytes(0); limit > 0 {
 		read, write = min(read, limit), min(write, limit)
 	}
 	return max(read, 1), max(write, 1)
+}
+
+// creditBytes is how many bytes one READ or WRITE may carry with the
+// credits the server has granted (available plus in flight) less reserve
+// of them for the other requests of its compound: 0 if the server has
+// granted none yet (nothing is known), at least 1 otherwise.
+func (s *Share) creditBytes(reserve uint32) int {
+	avail, inFlight := s.Tree.Session.Conn().Credits()
+	n := uint64(avail) + uint64(inFlight)
+	if n == 0 {
+		return 0
+	}
+	if n <= uint64(reserve) {
+		return 1
+	}
+	return int(min((n-uint64(reserve))*64<<10, math.MaxInt32))
 }
 
 // windowBytes is Options.Window or its default for downloads.
@@ -348,8 +364,8 @@ func (s *Share) warmMax(reserve int) int {
 		return 0 // a READ size chosen by the user is kept to
 	}
 	m := min(warmReadMax, int(n.MaxReadSize), s.windowBytes(), int(s.budget.readsSize))
-	if avail, inFlight := s.Tree.Session.Conn().Credits(); avail+inFlight > 0 {
-		m = min(m, int(avail+inFlight)*64<<10/2-reserve)
+	if c := s.creditBytes(0); c > 0 {
+		m = min(m, c/2-reserve)
 	}
 	return m
 }
