@@ -84,7 +84,11 @@ type Conn struct {
 	bg sync.WaitGroup // short-lived goroutines (late CANCEL, OnAbandoned, writes handed off by senders whose context ended); Close waits for them
 
 	lastRecv atomic.Int64 // unix nanoseconds of the last frame read; owned by readLoop, read by anyone
-	minRTT   atomic.Int64 // nanoseconds; see MinRTT
+	// epoch is when the connection began: sends and receives are timed
+	// as monotonic nanoseconds since (mono), which no clock step moves.
+	epoch        time.Time
+	lastRecvMono atomic.Int64 // mono of the last frame read
+	minRTT       atomic.Int64 // nanoseconds + 1 (0: none yet); see MinRTT
 
 	credits creditGate
 
@@ -117,7 +121,8 @@ func New(nc net.Conn, cfg Config) *Conn {
 	c.credits.acct.avail = 1
 	c.credits.acct.target = cfg.CreditTarget
 	c.pending.init()
-	c.lastRecv.Store(time.Now().UnixNano())
+	c.epoch = time.Now()
+	c.lastRecv.Store(c.epoch.UnixNano())
 	fr := netbios.NewFrameReader(nc, cfg.MaxFrameSize)
 	go c.readLoop(fr)
 	c.bg.Add(1)
@@ -141,16 +146,25 @@ func (c *Conn) Credits() (avail, inFlight uint32) { return c.credits.snapshot() 
 func (c *Conn) LastReceive() time.Time { return time.Unix(0, c.lastRecv.Load()) }
 
 // MinRTT returns the shortest time a request other than READ or WRITE
-// (which carry bulk data) took from Send to its response, so far on this
+// (which carry bulk data) took from Send, once it had its credits, to its
+// response, so far on this
 // connection: the link's round trip plus the server's quickest answer.
-// 0 before any response.
-func (c *Conn) MinRTT() time.Duration { return time.Duration(c.minRTT.Load()) }
+// 0 before any response, and 0 where round trips are shorter than the
+// clock's resolution (which is coarse on some systems).
+func (c *Conn) MinRTT() time.Duration { return time.Duration(max(c.minRTT.Load()-1, 0)) }
 
-// noteRTT keeps d if it is the shortest round trip yet.
+// mono returns the monotonic nanoseconds since the connection began.
+func (c *Conn) mono() int64 { return int64(time.Since(c.epoch)) }
+
+// noteRTT keeps d if it is the shortest round trip yet. A negative d
+// cannot come from the monotonic clock and is ignored.
 func (c *Conn) noteRTT(d int64) {
+	if d < 0 {
+		return
+	}
 	for {
 		old := c.minRTT.Load()
-		if d <= 0 || (old != 0 && old <= d) || c.minRTT.CompareAndSwap(old, d) {
+		if (old != 0 && old <= d+1) || c.minRTT.CompareAndSwap(old, d+1) {
 			return
 		}
 	}

@@ -25,6 +25,7 @@ func (c *Conn) readLoop(fr *netbios.FrameReader) {
 			return
 		}
 		c.lastRecv.Store(time.Now().UnixNano())
+		c.lastRecvMono.Store(c.mono())
 		fb := getFrame(n)
 		if err := fr.ReadPayload(fb.b); err != nil {
 			fb.release()
@@ -201,7 +202,7 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 	abandoned, async := cl.abandoned, cl.isAsync
 	c.mu.Unlock()
 	if !async && cl.cmd != smb2.CommandRead && cl.cmd != smb2.CommandWrite {
-		c.noteRTT(c.lastRecv.Load() - cl.sent)
+		c.noteRTT(c.lastRecvMono.Load() - cl.sent)
 	}
 	if cl.mergeEnd {
 		c.mergeDone()

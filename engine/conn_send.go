@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"sync/atomic"
-	"time"
 
 	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/netbios"
@@ -162,7 +161,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 	hs := make([]smb2.Header, len(reqs))
 	calls := make([]*call, len(reqs))
 	next := mid
-	now := time.Now().UnixNano()
+	now := c.mono()
 	for i, req := range reqs {
 		h := req.Header
 		h.MessageID = next

@@ -430,17 +430,25 @@ func TestCompoundResponseInOneFrame(t *testing.T) {
 	}
 }
 
-// MinRTT keeps the shortest round trip noted, and ignores nonsense (a
-// clock step backwards).
+// MinRTT keeps the shortest round trip noted, ignores nonsense (a
+// negative one), and keeps a 0 (a round trip under a coarse clock's tick).
 func TestMinRTTKeepsTheShortest(t *testing.T) {
 	var c Conn
 	if c.MinRTT() != 0 {
 		t.Fatalf("MinRTT before any response = %v, want 0", c.MinRTT())
 	}
-	for _, d := range []time.Duration{5 * time.Millisecond, 9 * time.Millisecond, 2 * time.Millisecond, -time.Millisecond, 0, 3 * time.Millisecond} {
+	for _, d := range []time.Duration{5 * time.Millisecond, 9 * time.Millisecond, 2 * time.Millisecond, -time.Millisecond, 3 * time.Millisecond} {
 		c.noteRTT(int64(d))
 	}
 	if got := c.MinRTT(); got != 2*time.Millisecond {
 		t.Fatalf("MinRTT = %v, want 2ms", got)
+	}
+	c.noteRTT(0)
+	if got := c.MinRTT(); got != 0 {
+		t.Fatalf("MinRTT after a round trip of 0 = %v, want 0", got)
+	}
+	c.noteRTT(int64(time.Millisecond))
+	if got := c.MinRTT(); got != 0 {
+		t.Fatalf("MinRTT after 0 then 1ms = %v, want 0", got)
 	}
 }

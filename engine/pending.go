@@ -20,7 +20,7 @@ type call struct {
 	resolve      future.Resolver[*Response]
 	stop         func() bool // stops the context watcher
 	mergeEnd     bool        // last request of a merged-eligible chain (batch.go)
-	sent         int64       // unix nanoseconds when Send took it (for Conn.MinRTT)
+	sent         int64       // Conn.mono when sendChain had its credits and ids, before it queued the chain for the socket (for Conn.MinRTT)
 
 	// guarded by Conn.mu:
 	asyncID   uint64 // from an interim STATUS_PENDING response
