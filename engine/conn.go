@@ -147,10 +147,9 @@ func (c *Conn) LastReceive() time.Time { return time.Unix(0, c.lastRecv.Load()) 
 
 // MinRTT returns the shortest time a request other than READ or WRITE
 // (which carry bulk data) took from Send, once it had its credits, to its
-// response, so far on this
-// connection: the link's round trip plus the server's quickest answer.
-// 0 before any response, and 0 where round trips are shorter than the
-// clock's resolution (which is coarse on some systems).
+// response, so far on this connection: the link's round trip plus the
+// server's quickest answer. 0 before any response, and 0 where round
+// trips are shorter than the clock's resolution (coarse on some systems).
 func (c *Conn) MinRTT() time.Duration { return time.Duration(max(c.minRTT.Load()-1, 0)) }
 
 // mono returns the monotonic nanoseconds since the connection began.
