@@ -135,7 +135,7 @@ func failAll(rs []future.Resolver[*Response], err error) {
 
 func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resolver[*Response], related bool) {
 	if err := ctx.Err(); err != nil {
-		failAll(rs, context.Cause(ctx))
+		failAll(rs, notSent(context.Cause(ctx)))
 		return
 	}
 	multi := c.multiCredit()
@@ -150,7 +150,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 	}
 	mid, creditReq, err := c.credits.acquire(ctx, total)
 	if err != nil {
-		failAll(rs, err)
+		failAll(rs, notSent(err))
 		return
 	}
 	// From here the MessageIds are ours: the chain goes on the wire even
@@ -198,7 +198,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 			// Nothing was sent but the ids are spent: the stream is no
 			// longer in step with the server's window.
 			err = fmt.Errorf("gosmb: encoding %s: %w", hs[0].Command, err)
-			failAll(rs, err)
+			failAll(rs, notSent(err))
 			c.closeWithError(err)
 			return
 		}
@@ -225,7 +225,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 			it.done()
 		}
 		for i := range calls {
-			rs[i].Resolve(nil, closeErr)
+			rs[i].Resolve(nil, notSent(closeErr))
 		}
 		return
 	}

@@ -452,3 +452,43 @@ func TestMinRTTKeepsTheShortest(t *testing.T) {
 		t.Fatalf("MinRTT after 0 then 1ms = %v, want 0", got)
 	}
 }
+
+// A request that fails before it has its MessageId (its context ended
+// first, or it waited for credits until then) matches ErrNotSent and its
+// cause; one that went out and then lost its context does not: the
+// server has it.
+func TestErrNotSentOnlyForRequestsThatNeverWentOut(t *testing.T) {
+	c, s := newFake(t, Config{CreditTarget: 8})
+	primeCredits(t, c, s, 1)
+
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Send(ended, echoReq(1)).Wait(context.Background()); !errors.Is(err, ErrNotSent) || !errors.Is(err, context.Canceled) {
+		t.Errorf("Send with an ended context: %v, want ErrNotSent and context.Canceled", err)
+	}
+
+	// The one credit goes to a request the server holds on to; the next
+	// waits for credits until its context ends.
+	held := c.Send(context.Background(), echoReq(2))
+	req := s.next()
+	short, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel2()
+	if _, err := c.Send(short, echoReq(3)).Wait(context.Background()); !errors.Is(err, ErrNotSent) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Send that waited for credits past its context: %v, want ErrNotSent and context.DeadlineExceeded", err)
+	}
+
+	// A request on the wire whose context then ends.
+	if err := s.respond(req, ntstatus.Success, 1, req.body); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := held.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel3 := context.WithCancel(context.Background())
+	f := c.Send(ctx, echoReq(4))
+	s.next()
+	cancel3()
+	if _, err := f.Wait(context.Background()); err == nil || errors.Is(err, ErrNotSent) {
+		t.Errorf("Send whose context ended once it was on the wire: %v, want an error that is not ErrNotSent", err)
+	}
+}

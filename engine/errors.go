@@ -145,3 +145,24 @@ func (e *ProtocolError) Unwrap() error { return e.Err }
 // server can ever grant on this connection (nothing is in flight and the
 // balance is too small).
 var ErrNoCredits = errors.New("gosmb: not enough SMB2 credits for this request")
+
+// ErrNotSent matches, under errors.Is, the error of a request that failed
+// before it was given its MessageIds (its context ended first, credits
+// could not be had, the connection was closed): it never reaches the
+// server. A request that failed after that may still go out, and run
+// there, whatever its Future says. The error also matches its cause.
+var ErrNotSent = errors.New("gosmb: request not sent")
+
+// notSentError is a cause that also matches ErrNotSent.
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string   { return e.err.Error() }
+func (e *notSentError) Unwrap() []error { return []error{e.err, ErrNotSent} }
+
+// notSent marks err as the error of a request that never went out.
+func notSent(err error) error {
+	if err == nil || errors.Is(err, ErrNotSent) {
+		return err
+	}
+	return &notSentError{err}
+}

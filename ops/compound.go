@@ -32,9 +32,9 @@ func (s *Share) openDo(ctx context.Context, op, name string, o OpenOptions, step
 	return s.openDoThen(ctx, op, name, o, nil, steps...)
 }
 
-// openDoThen is openDo that calls queued, if not nil, exactly once: with
-// true once the chain is queued to go out, before its replies; with false
-// if it never goes out.
+// openDoThen is openDo that calls queued, if not nil, exactly once, as
+// soon as Send has decided: with true if the chain goes out (it may have
+// been answered already), false if it never will.
 func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, queued func(sent bool), steps ...step) (*File, []*engine.Response, error) {
 	creq, err := s.createReq(name, o)
 	if err != nil {
@@ -53,7 +53,7 @@ func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, 
 
 	futs := s.Tree.SendCompound(ctx, reqs...)
 	if queued != nil {
-		queued(!failedAtOnce(futs[0]))
+		queued(!neverSent(futs[0]))
 	}
 	resps := make([]*engine.Response, len(futs))
 	var firstErr error
@@ -99,14 +99,14 @@ func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, 
 	return file, mid, stepErr
 }
 
-// failedAtOnce reports whether f, just returned by a Send, has already
-// failed: its request did not go out (the context ended or credits could
-// not be had first), or the connection is gone.
-func failedAtOnce(f *future.Future[*engine.Response]) bool {
+// neverSent reports whether f, just returned by a Send, has failed
+// before its request had MessageIds (engine.ErrNotSent): the request will
+// not reach the server. Send decides that before it returns.
+func neverSent(f *future.Future[*engine.Response]) bool {
 	select {
 	case <-f.Done():
 		_, err := f.Wait(context.Background())
-		return err != nil
+		return errors.Is(err, engine.ErrNotSent)
 	default:
 		return false
 	}

@@ -126,7 +126,7 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 				break // the connection is busy: collect a reply first
 			}
 			q := &inflight{off: next, n: n, f: f.sendRead(ctx, next, n)}
-			pl.sent(next)
+			pl.sent(next, q.f)
 			go func(q *inflight) { <-q.f.Done(); budget.readDone(q.n); arrived <- q }(q)
 			pending++
 			pendingBytes += int64(n)

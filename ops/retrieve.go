@@ -69,7 +69,8 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 	var queued func(bool)
 	warmSent := false
 	// The chain's CREATE and CLOSE take a credit each, its READ
-	// first/64 KiB; the warm-up READ may have the rest.
+	// first/64 KiB; the warm-up READ takes at most half of the credits
+	// granted, less those.
 	if warm := s.warmMax(int(engine.CreditCharge(first)+2) << 16); warm > chunk {
 		if s.budget.takeWarm() {
 			steps = append(steps, warmStep(warm))

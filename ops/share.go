@@ -352,12 +352,13 @@ func (s *Share) slots(w, chunk int) int {
 	return n
 }
 
-// warmMax is the largest READ this connection can send now besides
-// reserve bytes' worth of credits, up to warmReadMax, the transfer window,
-// the connection's READ window and half of the credits the server has
-// granted (the other requests of a server that grants few must not wait
-// for its reply): 0 without multi-credit requests, or when
-// Options.ChunkSize sets the size of every READ.
+// warmMax is the size of this connection's warm-up READ: warmReadMax, or
+// less to stay within the transfer window, the connection's READ window,
+// and half of the credits the server has granted less reserve bytes'
+// worth (what the rest of its compound costs): the other requests of a
+// server that grants few must not wait for its reply. It is 0 without
+// multi-credit requests, or when Options.ChunkSize sets the size of every
+// READ, and may be negative; only a size above a chunk is used.
 func (s *Share) warmMax(reserve int) int {
 	n := s.neg()
 	if s.opts.ChunkSize > 0 || n.Dialect == smb2.Dialect202 || n.Capabilities&smb2.CapLargeMTU == 0 {

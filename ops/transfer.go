@@ -104,7 +104,7 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 				break // the connection is busy: collect a reply first
 			}
 			q := inflight{off: next, n: n, f: f.sendRead(ctx, next, n)}
-			pl.sent(next)
+			pl.sent(next, q.f)
 			budget.sentRead(n, q.f)
 			queue = append(queue, q)
 			queued += int64(n)
@@ -181,9 +181,10 @@ func (f *File) planReads(off, length int64) readPlan {
 	return p
 }
 
-// sent notes that the READ at off has been sent.
-func (p readPlan) sent(off int64) {
-	if off == p.start {
+// sent notes that the READ at off, f, has been sent, unless it never
+// will be.
+func (p readPlan) sent(off int64, f *future.Future[*engine.Response]) {
+	if off == p.start && !neverSent(f) {
 		*p.firstSent = true
 	}
 }
