@@ -84,3 +84,15 @@ func waitNoErr(t *testing.T, wg *sync.WaitGroup, errs chan error) {
 		}
 	}
 }
+
+// dialTest dials addr with opts and fails the test if that fails; the
+// client is closed when the test ends.
+func dialTest(ctx context.Context, t *testing.T, addr string, opts *gosmb.Options) *gosmb.Client {
+	t.Helper()
+	c, err := gosmb.Dial(ctx, addr, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}

@@ -349,11 +349,7 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Transfer: tc.transfer})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
+			c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Transfer: tc.transfer})
 
 			check := func(what string, cmd smb2.Command, wantPeak int, chunk, warm uint32) {
 				t.Helper()
@@ -656,12 +652,8 @@ func TestDownloadsShareTheConnReadWindow(t *testing.T) {
 			px := newWatchProxy(t, srv.Addr)
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password,
+			c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password,
 				Transfer: ops.Options{ConnReadWindow: tc.window}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
 			px.watch(50 * time.Millisecond)
 			retrieveAll(ctx, t, c, srv.Share, "w", files)
 			peak := px.loneReadPeak()
@@ -706,11 +698,7 @@ func TestWarmUpAfterAFailedFirstDownload(t *testing.T) {
 	px := newWatchProxy(t, srv.Addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
 	if _, err := c.RetrieveFile(ctx, srv.Share, "missing", io.Discard).Wait(ctx); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("download of a missing file: %v, want fs.ErrNotExist", err)
 	}
@@ -734,11 +722,7 @@ func TestWarmUpLeavesCreditsForOthers(t *testing.T) {
 	px := newWatchProxy(t, srv.Addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
 	px.watch(20 * time.Millisecond)
 	retrieveAll(ctx, t, c, srv.Share, "c", files)
 	warm := px.warmReads()
@@ -784,11 +768,7 @@ func TestWarmUpAfterACancelledFirstDownload(t *testing.T) {
 			px := newWatchProxy(t, srv.Addr)
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
+			c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
 			if _, err := c.GetAttributes(ctx, srv.Share, "v0").Wait(ctx); err != nil {
 				t.Fatal(err)
 			}

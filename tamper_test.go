@@ -138,16 +138,12 @@ func TestTamperedSignedResponseFailsRequest(t *testing.T) {
 			px := newTamperProxy(t, srv.Addr, flipEchoBody)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
+			c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
 			if _, err := c.Echo(ctx).Wait(ctx); err != nil {
 				t.Fatalf("untampered echo: %v", err)
 			}
 			px.armed.Store(true)
-			_, err = c.Echo(ctx).Wait(ctx)
+			_, err := c.Echo(ctx).Wait(ctx)
 			if px.hits.Load() != 1 {
 				t.Fatal("the proxy altered nothing")
 			}
@@ -175,16 +171,12 @@ func TestTamperedEncryptedResponseClosesConnection(t *testing.T) {
 	px := newTamperProxy(t, srv.Addr, flipCiphertext)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password})
 	if _, err := c.Echo(ctx).Wait(ctx); err != nil {
 		t.Fatalf("untampered echo: %v", err)
 	}
 	px.armed.Store(true)
-	_, err = c.Echo(ctx).Wait(ctx)
+	_, err := c.Echo(ctx).Wait(ctx)
 	if px.hits.Load() != 1 {
 		t.Fatal("the proxy altered nothing")
 	}
@@ -332,14 +324,7 @@ func TestCloseFailedWithAnEarlierStepsStatus(t *testing.T) {
 	px.rewrite = passOnStepStatus
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenRequired})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if c.Session().Signed() || c.Session().Encrypted() {
-		t.Fatal("the session is signed or encrypted: the proxy's edits would be caught")
-	}
+	c := dialUnsigned(ctx, t, px, srv)
 	for _, name := range []string{"big", "empty"} {
 		px.armed.Store(true)
 		want := map[string][]byte{"big": big, "empty": {}}[name]
@@ -379,16 +364,9 @@ func TestFailedStepsStatusPassedOnToClose(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := gosmb.Dial(ctx, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenRequired})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if c.Session().Signed() || c.Session().Encrypted() {
-		t.Fatal("the session is signed or encrypted: the proxy's edits would be caught")
-	}
+	c := dialUnsigned(ctx, t, px, srv)
 	px.armed.Store(true)
-	_, err = c.DeleteDirectory(ctx, srv.Share, "full").Wait(ctx)
+	_, err := c.DeleteDirectory(ctx, srv.Share, "full").Wait(ctx)
 	var se *gosmb.StatusError
 	if !errors.As(err, &se) || se.Status != ntstatus.DirectoryNotEmpty {
 		t.Fatalf("rmdir of a directory that is not empty: %v, want STATUS_DIRECTORY_NOT_EMPTY", err)
@@ -403,4 +381,15 @@ func TestFailedStepsStatusPassedOnToClose(t *testing.T) {
 	if _, err := c.GetAttributes(ctx, srv.Share, "full/sub").Wait(ctx); err != nil {
 		t.Errorf("stat after the failed delete: %v", err)
 	}
+}
+
+// dialUnsigned dials srv through px without signing or encryption, which
+// would catch the proxy's edits.
+func dialUnsigned(ctx context.Context, t *testing.T, px *tamperProxy, srv *sambatest.Server) *gosmb.Client {
+	t.Helper()
+	c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenRequired})
+	if c.Session().Signed() || c.Session().Encrypted() {
+		t.Fatal("the session is signed or encrypted: the proxy's edits would be caught")
+	}
+	return c
 }
