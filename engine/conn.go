@@ -83,11 +83,10 @@ type Conn struct {
 
 	bg sync.WaitGroup // short-lived goroutines (late CANCEL, OnAbandoned, writes handed off by senders whose context ended); Close waits for them
 
-	lastRecv atomic.Int64 // unix nanoseconds of the last frame read; owned by readLoop, read by anyone
 	// epoch is when the connection began: sends and receives are timed
 	// as monotonic nanoseconds since (mono), which no clock step moves.
 	epoch        time.Time
-	lastRecvMono atomic.Int64 // mono of the last frame read
+	lastRecvMono atomic.Int64 // mono of the last frame read; owned by readLoop, read by anyone
 	minRTT       atomic.Int64 // nanoseconds + 1 (0: none yet); see MinRTT
 
 	credits creditGate
@@ -122,7 +121,6 @@ func New(nc net.Conn, cfg Config) *Conn {
 	c.credits.acct.target = cfg.CreditTarget
 	c.pending.init()
 	c.epoch = time.Now()
-	c.lastRecv.Store(c.epoch.UnixNano())
 	fr := netbios.NewFrameReader(nc, cfg.MaxFrameSize)
 	go c.readLoop(fr)
 	c.bg.Add(1)
@@ -143,7 +141,11 @@ func (c *Conn) Credits() (avail, inFlight uint32) { return c.credits.snapshot() 
 
 // LastReceive returns when the last frame arrived (the connection's start
 // before any).
-func (c *Conn) LastReceive() time.Time { return time.Unix(0, c.lastRecv.Load()) }
+func (c *Conn) LastReceive() time.Time {
+	// On the monotonic clock, so time.Since and comparisons with
+	// time.Now ignore wall-clock steps.
+	return c.epoch.Add(time.Duration(c.lastRecvMono.Load()))
+}
 
 // MinRTT returns the shortest time a request other than READ or WRITE
 // (which carry bulk data) took from Send, once it had its credits, to its

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"go.uber.org/zap"
 
@@ -24,7 +23,6 @@ func (c *Conn) readLoop(fr *netbios.FrameReader) {
 			c.closeWithError(c.readError(err))
 			return
 		}
-		c.lastRecv.Store(time.Now().UnixNano())
 		c.lastRecvMono.Store(c.mono())
 		fb := getFrame(n)
 		if err := fr.ReadPayload(fb.b); err != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -490,5 +491,21 @@ func TestErrNotSentOnlyForRequestsThatNeverWentOut(t *testing.T) {
 	cancel3()
 	if _, err := f.Wait(context.Background()); err == nil || errors.Is(err, ErrNotSent) {
 		t.Errorf("Send whose context ended once it was on the wire: %v, want an error that is not ErrNotSent", err)
+	}
+}
+
+// LastReceive moves with each frame and carries a monotonic clock
+// reading, so the keepalive's time.Since and Before ignore wall-clock
+// steps.
+func TestLastReceiveIsMonotonic(t *testing.T) {
+	c, s := newFake(t, Config{})
+	before := time.Now()
+	primeCredits(t, c, s, 1)
+	got := c.LastReceive()
+	if got.Before(before) || got.After(time.Now()) {
+		t.Errorf("LastReceive %v, want between the send (%v) and now", got, before)
+	}
+	if !strings.Contains(got.String(), " m=") {
+		t.Errorf("LastReceive %q has no monotonic clock reading", got)
 	}
 }
