@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gosmb/gosmb/internal/sambatest"
@@ -29,8 +31,13 @@ type sample struct {
 	RSSKiB        int64         `json:"peak_rss_kib"`
 	SmbdCPU       time.Duration `json:"smbd_cpu_ns"`       // all smbd processes, whole run
 	SmbdFaults    uint64        `json:"smbd_minor_faults"` // the same
-	Session       string        `json:"session,omitempty"`
-	GC            *gcInfo       `json:"go_runtime,omitempty"`
+	// HostReported is how much free memory the guest's page_reporting
+	// handed back to its host during the run (-1: not a guest that does),
+	// pages that must be backed again when next used (problem 2 in
+	// docs/benchmarks.md).
+	HostReportedKiB int64   `json:"host_reported_kib"`
+	Session         string  `json:"session,omitempty"`
+	GC              *gcInfo `json:"go_runtime,omitempty"`
 }
 
 type gcInfo struct {
@@ -103,6 +110,23 @@ func (b *bench) smbdUsage() sambatest.Usage {
 	return u
 }
 
+// reportedKiBPath counts the free memory a Linux guest's page_reporting
+// has handed back to its host.
+var reportedKiBPath = "/sys/module/page_reporting/parameters/reported_kib"
+
+// hostReportedKiB reads reportedKiBPath: -1 where there is none.
+func hostReportedKiB() int64 {
+	b, err := os.ReadFile(reportedKiBPath)
+	if err != nil {
+		return -1
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
 // smbdSettled is smbdUsage once the per-connection smbd processes of the
 // run just ended have exited (back to procs live processes), so that
 // their work is counted; it gives up waiting after 2 s.
@@ -150,12 +174,17 @@ func (b *bench) measureRuns(runs int, id, title, unit string, work float64, clie
 				return err
 			}
 			u0 := b.smbdUsage()
+			h0 := hostReportedKiB()
 			s, err := c.run(r)
 			if err != nil {
 				return fmt.Errorf("%s, run %d: %w", c.name, r+1, err)
 			}
 			u := b.smbdSettled(u0.Processes).Sub(u0)
 			s.SmbdCPU, s.SmbdFaults = u.CPU, u.MinorFaults
+			s.HostReportedKiB = -1
+			if h1 := hostReportedKiB(); h0 >= 0 && h1 >= h0 {
+				s.HostReportedKiB = h1 - h0
+			}
 			rows[i].Samples = append(rows[i].Samples, s)
 			est := ""
 			if s.XferEstimated {

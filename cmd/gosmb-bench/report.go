@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -304,8 +305,42 @@ func (b *bench) printMarkdown(w io.Writer) {
 		fmt.Fprintf(w, "| %s | %s | %.2f s | %.*f %s | %d | %.1f |\n", r.Scenario, r.Client,
 			s.SmbdCPU.Seconds(), map[bool]int{true: 2, false: 0}[unit == "ms/MB"], cpu, unit, s.SmbdFaults, float64(s.SmbdFaults)/r.Work)
 	}
+	writeHostReported(w, b.rows)
 	if len(m.Profiles) > 0 {
 		fmt.Fprintf(w, "\nCPU profiles (one extra gosmb run each, not counted): %s\n", strings.Join(m.Profiles, " "))
+	}
+}
+
+// writeHostReported lists, for a guest whose kernel hands free memory
+// back to its host (page_reporting), how much it handed back during each
+// run: a copy into such pages costs more, whichever client made it.
+func writeHostReported(w io.Writer, rows []*row) {
+	any := false
+	for _, r := range rows {
+		for _, s := range r.Samples {
+			any = any || s.HostReportedKiB >= 0
+		}
+	}
+	if !any {
+		return
+	}
+	fmt.Fprintln(w, "\nFree memory this guest handed back to its host during each run (page_reporting's reported_kib; the next use of such pages costs more, docs/benchmarks.md problem 2):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| scenario | client | MiB, each run |")
+	fmt.Fprintln(w, "|---|---|---|")
+	for _, r := range rows {
+		if len(r.Samples) == 0 || r.SameAs != "" {
+			continue
+		}
+		var each []string
+		for _, s := range r.Samples {
+			if s.HostReportedKiB < 0 {
+				each = append(each, "–")
+			} else {
+				each = append(each, strconv.FormatInt(s.HostReportedKiB/1024, 10))
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", r.Scenario, r.Client, strings.Join(each, ", "))
 	}
 }
 
