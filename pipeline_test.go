@@ -690,11 +690,7 @@ func TestDownloadsShareTheConnReadWindow(t *testing.T) {
 // server fails the chain at its CREATE). The next download sends it.
 func TestWarmUpAfterAFailedFirstDownload(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
-	data := make([]byte, 12<<20)
-	rand.NewChaCha8([32]byte{42}).Read(data)
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "big"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	data := shareFiles(t, srv.ShareDir, "big", 1, 12<<20, 42)[0]
 	px := newWatchProxy(t, srv.Addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -703,7 +699,7 @@ func TestWarmUpAfterAFailedFirstDownload(t *testing.T) {
 		t.Fatalf("download of a missing file: %v, want fs.ErrNotExist", err)
 	}
 	px.watch(0)
-	if err := retrieveEqual(ctx, c, srv.Share, "big", data); err != nil {
+	if err := retrieveEqual(ctx, c, srv.Share, "big0", data); err != nil {
 		t.Fatal(err)
 	}
 	if warm := px.warmReads(); len(warm) != 1 {
@@ -796,11 +792,7 @@ func TestFewCredits(t *testing.T) {
 	files := shareFiles(t, srv.ShareDir, "f", 3, 3<<20, 40)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	c, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
 	retrieveAll(ctx, t, c, srv.Share, "f", files)
 	if _, err := c.StoreFile(ctx, srv.Share, "up", bytes.NewReader(files[0])).Wait(ctx); err != nil {
 		t.Fatalf("upload: %v", err)
