@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -24,6 +25,7 @@ import (
 	"github.com/gosmb/gosmb/ops"
 	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
+	"golang.org/x/sync/errgroup"
 )
 
 // watchProxy relays TCP between gosmb and Samba and watches the READ and
@@ -787,17 +789,98 @@ func TestWarmUpAfterACancelledFirstDownload(t *testing.T) {
 // READ or WRITE at a time), downloads, whose first READ shares a compound
 // with its CREATE and CLOSE, and uploads still work, just with smaller
 // requests.
+// A server that grants few credits, down to one, still gets every
+// operation done: transfers shrink their requests to the credits, and a
+// compound that needs more credits than granted goes one request at a
+// time.
 func TestFewCredits(t *testing.T) {
-	srv := sambatest.Start(t, sambatest.Config{ExtraGlobal: []string{"smb2 max credits = 16"}})
-	files := shareFiles(t, srv.ShareDir, "f", 3, 3<<20, 40)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
-	retrieveAll(ctx, t, c, srv.Share, "f", files)
-	if _, err := c.StoreFile(ctx, srv.Share, "up", bytes.NewReader(files[0])).Wait(ctx); err != nil {
-		t.Fatalf("upload: %v", err)
-	}
-	if got := readLocal(t, srv.ShareDir, "up"); !bytes.Equal(got, files[0]) {
-		t.Fatalf("upload: %d bytes on the share, want %d equal ones", len(got), len(files[0]))
+	for _, max := range []int{16, 3, 2, 1} {
+		t.Run(fmt.Sprint(max), func(t *testing.T) {
+			srv := sambatest.Start(t, sambatest.Config{ExtraGlobal: []string{fmt.Sprintf("smb2 max credits = %d", max)}})
+			files := shareFiles(t, srv.ShareDir, "f", 3, 3<<20, 40)
+			// Enough long names for several QUERY_DIRECTORY pages of
+			// one credit each.
+			long := strings.Repeat("n", 120)
+			if err := os.Mkdir(filepath.Join(srv.ShareDir, "d"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 600 {
+				if err := os.WriteFile(filepath.Join(srv.ShareDir, "d", fmt.Sprintf("%s%03d", long, i)), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
+			retrieveAll(ctx, t, c, srv.Share, "f", files)
+
+			// Several at once: they share the few credits.
+			var g errgroup.Group
+			for i := range files {
+				g.Go(func() error {
+					a, err := c.GetAttributes(ctx, srv.Share, fmt.Sprintf("f%d", i)).Wait(ctx)
+					if err == nil && a.Size != int64(len(files[i])) {
+						err = fmt.Errorf("f%d: size %d, want %d", i, a.Size, len(files[i]))
+					}
+					return err
+				})
+				g.Go(func() error {
+					var buf bytes.Buffer
+					if _, err := c.RetrieveFile(ctx, srv.Share, fmt.Sprintf("f%d", i), &buf).Wait(ctx); err != nil {
+						return err
+					}
+					if !bytes.Equal(buf.Bytes(), files[i]) {
+						return fmt.Errorf("f%d: %d bytes, want %d equal ones", i, buf.Len(), len(files[i]))
+					}
+					return nil
+				})
+			}
+			if err := g.Wait(); err != nil {
+				t.Fatal(err)
+			}
+
+			list, err := c.ListPath(ctx, srv.Share, "d", 0, "*").Wait(ctx)
+			if err != nil {
+				t.Fatalf("list: %v", err)
+			}
+			if len(list) != 600+2 {
+				t.Fatalf("list: %d entries, want 602", len(list))
+			}
+
+			for name, data := range map[string][]byte{"up": files[0], "small": []byte("hello")} {
+				if _, err := c.StoreFile(ctx, srv.Share, name, bytes.NewReader(data)).Wait(ctx); err != nil {
+					t.Fatalf("upload %s: %v", name, err)
+				}
+				if got := readLocal(t, srv.ShareDir, name); !bytes.Equal(got, data) {
+					t.Fatalf("upload %s: %d bytes on the share, want %d equal ones", name, len(got), len(data))
+				}
+			}
+			if _, err := c.Rename(ctx, srv.Share, "small", "small2").Wait(ctx); err != nil {
+				t.Fatalf("rename: %v", err)
+			}
+			if _, err := c.DeleteFiles(ctx, srv.Share, "small*", false).Wait(ctx); err != nil {
+				t.Fatalf("delete: %v", err)
+			}
+			if _, err := c.CreateDirectory(ctx, srv.Share, "e").Wait(ctx); err != nil {
+				t.Fatalf("mkdir: %v", err)
+			}
+			if _, err := c.DeleteDirectory(ctx, srv.Share, "e").Wait(ctx); err != nil {
+				t.Fatalf("rmdir: %v", err)
+			}
+			for _, gone := range []string{"small", "small2", "e"} {
+				if _, err := os.Lstat(filepath.Join(srv.ShareDir, gone)); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("%s: %v, want it gone", gone, err)
+				}
+			}
+			sd, err := c.GetSecurity(ctx, srv.Share, "f1", false).Wait(ctx)
+			if err != nil || sd.Owner == nil {
+				t.Fatalf("security descriptor: %v, %v; want one with an owner", sd, err)
+			}
+			// A missing file is reported as such, in one request at a time
+			// too.
+			if _, err := c.GetAttributes(ctx, srv.Share, "nosuch").Wait(ctx); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("missing file: %v, want fs.ErrNotExist", err)
+			}
+		})
 	}
 }

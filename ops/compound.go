@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/gosmb/gosmb/engine"
 	"github.com/gosmb/gosmb/future"
@@ -22,6 +23,9 @@ type step struct {
 	// anyStatus: no status of this step is an error (its response is the
 	// caller's to look at, or not).
 	anyStatus bool
+	// optional: left out (its response nil) when the chain has to be sent
+	// one request at a time (see openDoApart).
+	optional bool
 }
 
 // openDo runs CREATE, steps and CLOSE as one related compound chain: one
@@ -52,6 +56,12 @@ func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, 
 	reqs = append(reqs, s.Tree.Request(smb2.CommandClose, closeBody, 0))
 
 	futs := s.Tree.SendCompound(ctx, reqs...)
+	if tooFewCredits(futs[0]) {
+		if queued != nil {
+			queued(false)
+		}
+		return s.openDoApart(ctx, op, name, o, steps)
+	}
 	if queued != nil {
 		queued(!neverSent(futs[0]))
 	}
@@ -99,17 +109,67 @@ func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, 
 	return file, mid, stepErr
 }
 
-// neverSent reports whether f, just returned by a Send, has failed
-// before its request had MessageIds (engine.ErrNotSent): the request will
-// not reach the server. Send decides that before it returns.
-func neverSent(f *future.Future[*engine.Response]) bool {
+// openDoApart runs openDo's chain one request at a time: the CREATE, each
+// step with the open's FileId, then the CLOSE. It serves a server that
+// grants too few credits for the whole chain at once (a connection capped
+// at one or two, say). Like the chain, it runs every step even after one
+// has failed, and the first failure wins. Optional steps are left out.
+func (s *Share) openDoApart(ctx context.Context, op, name string, o OpenOptions, steps []step) (*File, []*engine.Response, error) {
+	file, err := s.Open(ctx, name, o)
+	if err != nil {
+		return nil, nil, retag(err, op)
+	}
+	resps := make([]*engine.Response, len(steps))
+	var stepErr error
+	for i, st := range steps {
+		if st.optional {
+			continue
+		}
+		body := slices.Clone(st.body)
+		err := smb2.SetFileID(st.cmd, body, file.ID)
+		if err == nil {
+			resps[i], err = s.Tree.Send(ctx, st.cmd, body, st.charge).Wait(ctx)
+		}
+		if err != nil {
+			file.closeFor(ctx)
+			for _, r := range resps {
+				r.Release()
+			}
+			return nil, nil, err
+		}
+		if code := resps[i].Status(); stepErr == nil && code != ntstatus.Success && !st.anyStatus && !contains(st.ok, code) {
+			stepErr = statusErr(op, name, code)
+		}
+	}
+	if err := file.closeFor(ctx); err != nil && stepErr == nil {
+		return file, resps, err
+	}
+	return file, resps, stepErr
+}
+
+// sendErr returns the error of f, just returned by a Send, if it has
+// failed before its request had MessageIds (engine.ErrNotSent): the
+// request will not reach the server. Send decides that before it returns.
+func sendErr(f *future.Future[*engine.Response]) error {
 	select {
 	case <-f.Done():
-		_, err := f.Wait(context.Background())
-		return errors.Is(err, engine.ErrNotSent)
+		if _, err := f.Wait(context.Background()); errors.Is(err, engine.ErrNotSent) {
+			return err
+		}
 	default:
-		return false
 	}
+	return nil
+}
+
+// neverSent reports whether f, just returned by a Send, will not reach the
+// server (see sendErr).
+func neverSent(f *future.Future[*engine.Response]) bool { return sendErr(f) != nil }
+
+// tooFewCredits reports whether f, just returned by a Send, was not sent
+// because its request, or its compound chain, costs more credits than the
+// server has granted (engine.ErrNoCredits).
+func tooFewCredits(f *future.Future[*engine.Response]) bool {
+	return errors.Is(sendErr(f), engine.ErrNoCredits)
 }
 
 // passedOn reports whether st, the status of a chain's CLOSE, is one a step

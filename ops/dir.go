@@ -14,6 +14,11 @@ import (
 // directories take few round trips; capped by MaxTransactSize.
 const dirBufferSize = 1 << 20
 
+// minDirBuffer is the smallest QUERY_DIRECTORY output buffer asked for
+// however few credits the server grants: one credit's worth, room for
+// about a hundred entries of the longest names.
+const minDirBuffer = 64 << 10
+
 // ListPath lists the directory at dir, like pysmb's listPath: entries
 // whose name matches the server-side pattern ("*" for all; "." and ".."
 // included) and whose attributes pass search (SearchDefault for all).
@@ -27,15 +32,22 @@ func (s *Share) ListPath(ctx context.Context, dir string, search uint32, pattern
 		pattern = "*"
 	}
 	name := CleanPath(dir)
-	creq, err := s.createReq(name, OpenOptions{
+	open := OpenOptions{
 		Access:      smb2.FileReadData | smb2.FileReadAttributes | smb2.Synchronize,
 		Disposition: smb2.FileOpen,
 		Options:     smb2.FileDirectoryFile,
-	})
+	}
+	creq, err := s.createReq(name, open)
 	if err != nil {
 		return nil, err
 	}
 	bufLen := s.dirBufferLen()
+	// The chain's CREATE takes a credit, its two QUERY_DIRECTORYs share
+	// the rest. On a server that grants fewer than three the chain cannot
+	// go out: the open and the pages go one at a time.
+	if c := s.creditBytes(1); c > 0 {
+		bufLen = min(bufLen, max(c/2, minDirBuffer))
+	}
 	first, err := s.queryDirectoryReq(smb2.FileIDAny, pattern, bufLen, smb2.QueryDirectoryRestartScans)
 	if err != nil {
 		return nil, err
@@ -45,6 +57,14 @@ func (s *Share) ListPath(ctx context.Context, dir string, search uint32, pattern
 		return nil, err
 	}
 	futs := s.Tree.SendCompound(ctx, creq, first, second)
+	if tooFewCredits(futs[0]) {
+		f, err := s.Open(ctx, name, open)
+		if err != nil {
+			return nil, retag(err, "list")
+		}
+		defer f.closeNoWait()
+		return f.listOn(ctx, pattern, search, s.dirBufferLen(), nil)
+	}
 	cresp, err := futs[0].Wait(ctx)
 	if err != nil {
 		s.settleCreate(ctx, futs[0])
@@ -65,6 +85,18 @@ func (s *Share) ListPath(ctx context.Context, dir string, search uint32, pattern
 		if err != nil || !more {
 			return out, err
 		}
+	}
+	return f.listOn(ctx, pattern, search, bufLen, out)
+}
+
+// listOn pages through the rest of the open directory f, one
+// QUERY_DIRECTORY at a time, appending what passes search to out. Each
+// page is at most bufLen bytes, less if the server has granted fewer
+// credits.
+func (f *File) listOn(ctx context.Context, pattern string, search uint32, bufLen int, out []SharedFile) ([]SharedFile, error) {
+	s := f.share
+	if c := s.creditBytes(0); c > 0 {
+		bufLen = min(bufLen, max(c, minDirBuffer))
 	}
 	for {
 		req, err := s.queryDirectoryReq(f.ID, pattern, bufLen, 0)

@@ -56,8 +56,12 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 		first = int(maxLength)
 	}
 	// The chain's CREATE and CLOSE take a credit each: on a server that
-	// grants few, its READ makes do with the rest.
-	if c := s.creditBytes(2); c > 0 {
+	// grants few, its READ makes do with the rest. One that grants two or
+	// fewer gets the chain one request at a time (openDoApart), and the
+	// READ may have them all.
+	if c := s.creditBytes(2); c > 1 {
+		first = min(first, c)
+	} else if c := s.creditBytes(0); c > 0 {
 		first = min(first, c)
 	}
 	if _, err := s.budget.acquire(ctx, first, false); err != nil {
@@ -85,16 +89,17 @@ func (s *Share) Retrieve(ctx context.Context, path string, w io.Writer, offset, 
 	}
 	f, rs, err := s.openDoThen(ctx, "open", name, retrieveOpen, queued, steps...)
 	s.budget.release(first)
+	var se *engine.StatusError
+	if queued != nil && (!warmSent || (f == nil && errors.As(err, &se))) {
+		// The chain never went out (or went one request at a time,
+		// without its optional warm-up READ), or the server failed its
+		// CREATE (a missing file, say) and so the READs after it: no
+		// warm-up READ ran, and a later download sends it. (A chain that
+		// went out and whose wait failed, the context ending, say, did
+		// run it.)
+		s.budget.unwarm()
+	}
 	if err != nil {
-		var se *engine.StatusError
-		if queued != nil && f == nil && (!warmSent || errors.As(err, &se)) {
-			// The chain never went out, or the server failed its CREATE
-			// (a missing file, say) and so the READs after it: it ran no
-			// warm-up READ, and a later download sends it. (A chain that
-			// went out and whose wait failed, the context ending, say,
-			// did run it.)
-			s.budget.unwarm()
-		}
 		return 0, 0, err
 	}
 	for _, r := range rs[1:] {
@@ -150,7 +155,7 @@ const warmOffset = 1 << 62
 // (an error) does no harm.
 func warmStep(size int) step {
 	body, _ := (&smb2.ReadRequest{Length: uint32(size), Offset: warmOffset, FileID: smb2.FileIDAny, Padding: smb2.ReadResponseDataOffset}).Append(nil)
-	return step{cmd: smb2.CommandRead, body: body, charge: engine.CreditCharge(size), anyStatus: true}
+	return step{cmd: smb2.CommandRead, body: body, charge: engine.CreditCharge(size), anyStatus: true, optional: true}
 }
 
 // sameFile reports whether two opens of one name found the same file: by

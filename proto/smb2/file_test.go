@@ -557,3 +557,56 @@ func TestCreateContextLimits(t *testing.T) {
 		t.Fatal("name beyond 16 bits accepted")
 	}
 }
+
+// A request built for a related compound (FileIDAny) and given an open's
+// FileId by SetFileID decodes as the same request built with that FileId.
+func TestSetFileID(t *testing.T) {
+	id := FileID{Persistent: 0x1122334455667788, Volatile: 0x99aabbccddeeff00}
+	for _, tc := range []struct {
+		cmd  Command
+		with func(FileID) message
+	}{
+		{CommandRead, func(f FileID) message {
+			return &ReadRequest{Padding: 0x50, Length: 1 << 20, Offset: 7, FileID: f, MinimumCount: 3, RemainingBytes: 9}
+		}},
+		{CommandWrite, func(f FileID) message { return &WriteRequest{Offset: 5, FileID: f, Flags: 1, Data: []byte("data")} }},
+		{CommandQueryInfo, func(f FileID) message {
+			return &QueryInfoRequest{InfoType: InfoSecurity, OutputBufferLength: 4096, AdditionalInformation: 7, Flags: 1, FileID: f}
+		}},
+		{CommandSetInfo, func(f FileID) message {
+			return &SetInfoRequest{InfoType: InfoFile, FileInfoClass: 13, AdditionalInformation: 2, FileID: f, Buffer: []byte{1}}
+		}},
+		{CommandIoctl, func(f FileID) message {
+			return &IoctlRequest{CtlCode: 0x144064, FileID: f, MaxOutputResponse: 16, Flags: IoctlFlagIsFsctl}
+		}},
+		{CommandClose, func(f FileID) message { return &CloseRequest{Flags: 1, FileID: f} }},
+		{CommandFlush, func(f FileID) message { return &FlushRequest{FileID: f} }},
+		{CommandQueryDirectory, func(f FileID) message {
+			return &QueryDirectoryRequest{FileInformationClass: FileIDBothDirectoryInformation, Flags: 1, FileIndex: 4, FileID: f, FileName: "*", OutputBufferLength: 65536}
+		}},
+		{CommandLock, func(f FileID) message {
+			return &LockRequest{LockSequenceNumber: 1, FileID: f, Locks: []LockElement{{Offset: 1, Length: 2}}}
+		}},
+		{CommandChangeNotify, func(f FileID) message {
+			return &ChangeNotifyRequest{Flags: 1, OutputBufferLength: 4096, FileID: f, CompletionFilter: 3}
+		}},
+	} {
+		body := mustAppend(t, tc.with(FileIDAny))
+		if err := SetFileID(tc.cmd, body, id); err != nil {
+			t.Fatalf("%v: %v", tc.cmd, err)
+		}
+		got := fresh(tc.with(id))
+		if err := got.Decode(body); err != nil {
+			t.Fatalf("%v: decode: %v", tc.cmd, err)
+		}
+		if d := cmp.Diff(tc.with(id), got, equateEmpty); d != "" {
+			t.Errorf("%v (-want +got):\n%s", tc.cmd, d)
+		}
+		if err := SetFileID(tc.cmd, make([]byte, 8+FileIDSize-1), id); err == nil {
+			t.Errorf("%v: a body too short for any FileId accepted", tc.cmd)
+		}
+	}
+	if err := SetFileID(CommandCreate, make([]byte, 64), id); err == nil {
+		t.Error("CREATE accepted")
+	}
+}

@@ -33,3 +33,27 @@ func (id FileID) Append(dst []byte) []byte {
 func decodeFileID(b []byte) FileID {
 	return FileID{Persistent: le.Uint64(b), Volatile: le.Uint64(b[8:])}
 }
+
+// SetFileID overwrites the FileId field of body, the encoded body of a
+// request of command cmd, with id: to send on its own, with the open's
+// own FileId, a request built for a related compound (FileIDAny). It fails
+// for a command without a FileId or a body too short to hold one.
+func SetFileID(cmd Command, body []byte, id FileID) error {
+	var off int
+	switch cmd {
+	case CommandClose, CommandFlush, CommandLock, CommandIoctl,
+		CommandQueryDirectory, CommandChangeNotify:
+		off = 8
+	case CommandRead, CommandWrite, CommandSetInfo:
+		off = 16
+	case CommandQueryInfo:
+		off = 24
+	default:
+		return fmt.Errorf("smb2: %v request has no FileId", cmd)
+	}
+	if len(body) < off+FileIDSize {
+		return fmt.Errorf("smb2: %v request body of %d bytes too short for its FileId", cmd, len(body))
+	}
+	id.Append(body[off:off])
+	return nil
+}
