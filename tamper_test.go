@@ -383,6 +383,68 @@ func TestFailedStepsStatusPassedOnToClose(t *testing.T) {
 	}
 }
 
+// TestNoLoneCloseOnAClosedHandle: when a compound's step and its CLOSE
+// both come back STATUS_FILE_CLOSED, the server no longer knows the
+// handle. No CLOSE is sent on its own: it could only hit another open the
+// server has since given the same FileId.
+func TestNoLoneCloseOnAClosedHandle(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "a"), []byte("a"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
+	// Every response after the chain's CREATE says the handle is closed.
+	px.rewrite = func(b []byte) bool {
+		changed := false
+		for off := 0; off+smb2.HeaderSize <= len(b); {
+			next := int(binary.LittleEndian.Uint32(b[off+20:]))
+			if next == 0 && off == 0 {
+				return false // not a compound
+			}
+			if smb2.Command(binary.LittleEndian.Uint16(b[off+12:])) != smb2.CommandCreate {
+				binary.LittleEndian.PutUint32(b[off+8:], uint32(ntstatus.FileClosed))
+				changed = true
+			}
+			if next == 0 {
+				break
+			}
+			off += next
+		}
+		return changed
+	}
+	var loneCloses atomic.Int32
+	px.seen = func(b []byte) {
+		var h smb2.Header
+		if h.Decode(b) == nil && h.Command == smb2.CommandClose && h.NextCommand == 0 {
+			loneCloses.Add(1)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := dialUnsigned(ctx, t, px, srv)
+	px.armed.Store(true)
+	_, err := c.Rename(ctx, srv.Share, "a", "b").Wait(ctx)
+	if !isStatusErr(err, ntstatus.FileClosed) {
+		t.Fatalf("rename: %v, want STATUS_FILE_CLOSED", err)
+	}
+	if px.hits.Load() != 1 {
+		t.Fatalf("the proxy changed %d compounds, want 1", px.hits.Load())
+	}
+	px.armed.Store(false)
+	if _, err := c.Echo(ctx).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := loneCloses.Load(); n != 0 {
+		t.Errorf("%d CLOSEs sent on their own after the handle was reported closed, want 0", n)
+	}
+}
+
+// isStatusErr reports whether err is a *gosmb.StatusError with status st.
+func isStatusErr(err error, st ntstatus.Status) bool {
+	var se *gosmb.StatusError
+	return errors.As(err, &se) && se.Status == st
+}
+
 // dialUnsigned dials srv through px without signing or encryption, which
 // would catch the proxy's edits.
 func dialUnsigned(ctx context.Context, t *testing.T, px *tamperProxy, srv *sambatest.Server) *gosmb.Client {

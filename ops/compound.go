@@ -93,7 +93,7 @@ func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, 
 		}
 	}
 	if st := resps[len(resps)-1].Status(); st != ntstatus.Success {
-		if !passedOn(st, mid) {
+		if !passedOn(st, mid) || handleGone(st) {
 			return file, mid, cmp.Or(stepErr, statusErr(op, name, st))
 		}
 		// MS-SMB2 3.3.5.2.7.2 lets a server fail a related request with
@@ -181,6 +181,13 @@ func passedOn(st ntstatus.Status, resps []*engine.Response) bool {
 		}
 	}
 	return false
+}
+
+// handleGone reports whether st says the server no longer knows the
+// handle. A lone CLOSE would then be at best useless, and at worst close
+// another open that the server has since given the same FileId.
+func handleGone(st ntstatus.Status) bool {
+	return st == ntstatus.FileClosed || st == ntstatus.InvalidHandle
 }
 
 // isStatus reports whether err is the server's st.
