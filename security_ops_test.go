@@ -39,6 +39,31 @@ func TestGetSecurity(t *testing.T) {
 	}
 }
 
+// A server whose MaxTransactSize is below the usual first buffer (4 KiB)
+// is asked for no more than it allows.
+func TestGetSecuritySmallMaxTransact(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{ExtraGlobal: []string{"smb2 max trans = 1024"}})
+	os.WriteFile(filepath.Join(srv.ShareDir, "sec.txt"), []byte("x"), 0o644)
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if m := c.Negotiated().MaxTransactSize; m != 1024 {
+		t.Fatalf("MaxTransactSize %d, want 1024", m)
+	}
+	sd, err := c.GetSecurity(ctx, srv.Share, "sec.txt", false).Wait(ctx)
+	if err != nil || sd.Owner == nil || sd.DACL == nil {
+		t.Fatalf("security descriptor: %+v, %v; want one with an owner and a DACL", sd, err)
+	}
+	f, err := c.Open(ctx, srv.Share, "sec.txt").Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if fi, err := f.StatContext(ctx); err != nil || fi.Size != 1 {
+		t.Fatalf("stat: %+v, %v; want size 1", fi, err)
+	}
+}
+
 func TestListSnapshots(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{Snapshots: true})
 	times := []time.Time{

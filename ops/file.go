@@ -209,7 +209,7 @@ func (f *File) closeFor(ctx context.Context) error {
 
 // Stat queries FILE_ALL_INFORMATION on the open handle.
 func (f *File) Stat(ctx context.Context) (SharedFile, error) {
-	q, _ := smb2.QueryFileInfo(f.ID, smb2.FileAllInformation, 4096).Append(nil)
+	q, _ := smb2.QueryFileInfo(f.ID, smb2.FileAllInformation, uint32(f.share.transactCap(4096))).Append(nil)
 	resp, err := f.share.Tree.Send(ctx, smb2.CommandQueryInfo, q, 0).Wait(ctx)
 	if err != nil {
 		return SharedFile{}, err

@@ -27,7 +27,7 @@ func (s *Share) GetSecurity(ctx context.Context, p string, includeSACL bool) (*d
 		info |= dtyp.SACLSecurityInformation
 		access |= smb2.AccessSystemSecurity
 	}
-	size := 4096
+	size := s.transactCap(4096)
 	for {
 		q, _ := smb2.QuerySecurityInfo(smb2.FileIDAny, uint32(info), uint32(size)).Append(nil)
 		_, rs, err := s.openDo(ctx, "get security", name, OpenOptions{Access: access, Disposition: smb2.FileOpen},
@@ -42,7 +42,7 @@ func (s *Share) GetSecurity(ctx context.Context, p string, includeSACL bool) (*d
 			if er.Decode(rs[0].Body) == nil && len(er.ErrorData) >= 4 {
 				need = int(binary.LittleEndian.Uint32(er.ErrorData))
 			}
-			if need <= size || need > maxSecurityBuffer {
+			if need <= size || need > maxSecurityBuffer || need > s.transactCap(need) {
 				return nil, fmt.Errorf("gosmb: get security %s: server wants a %d-byte buffer", name, need)
 			}
 			size = need
@@ -67,7 +67,7 @@ const snapshotLayout = "@GMT-2006.01.02-15.04.05"
 // path, oldest first, in UTC: FSCTL_SRV_ENUMERATE_SNAPSHOTS.
 func (s *Share) ListSnapshots(ctx context.Context, p string) ([]time.Time, error) {
 	name := CleanPath(p)
-	size := 64 << 10
+	size := s.transactCap(64 << 10)
 	for attempt := 0; ; attempt++ {
 		body, _ := (&smb2.IoctlRequest{
 			CtlCode:           smb2.FsctlSrvEnumerateSnapshots,
@@ -106,4 +106,13 @@ func (s *Share) ListSnapshots(ctx context.Context, p string) ([]time.Time, error
 		sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
 		return out, nil
 	}
+}
+
+// transactCap is n, or the server's MaxTransactSize if smaller: the
+// largest output buffer a QUERY_INFO or IOCTL may ask for.
+func (s *Share) transactCap(n int) int {
+	if m := int64(s.neg().MaxTransactSize); m > 0 && int64(n) > m {
+		return int(m)
+	}
+	return n
 }
