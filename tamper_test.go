@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -436,6 +437,43 @@ func TestNoLoneCloseOnAClosedHandle(t *testing.T) {
 	}
 	if n := loneCloses.Load(); n != 0 {
 		t.Errorf("%d CLOSEs sent on their own after the handle was reported closed, want 0", n)
+	}
+}
+
+// A listing of a small directory is one compound round trip whenever the
+// server grants credits enough for CREATE and two QUERY_DIRECTORYs of one
+// credit each (three), odd and even counts alike; with fewer it opens the
+// directory on its own.
+func TestListingCompoundFitsTheCredits(t *testing.T) {
+	for _, tc := range []struct{ credits, loneCreates int32 }{{16, 0}, {15, 0}, {4, 0}, {3, 0}, {2, 1}} {
+		t.Run(fmt.Sprint(tc.credits), func(t *testing.T) {
+			srv := sambatest.Start(t, sambatest.Config{ExtraGlobal: []string{fmt.Sprintf("smb2 max credits = %d", tc.credits)}})
+			if err := os.MkdirAll(filepath.Join(srv.ShareDir, "d"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(srv.ShareDir, "d", "a"), []byte("a"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
+			var loneCreates atomic.Int32
+			px.seen = func(b []byte) {
+				var h smb2.Header
+				if h.Decode(b) == nil && h.Command == smb2.CommandCreate && h.NextCommand == 0 {
+					loneCreates.Add(1)
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			c := dialUnsigned(ctx, t, px, srv)
+			loneCreates.Store(0)
+			list, err := c.ListPath(ctx, srv.Share, "d", 0, "*").Wait(ctx)
+			if err != nil || len(list) != 3 {
+				t.Fatalf("list: %d entries, %v; want 3", len(list), err)
+			}
+			if n := loneCreates.Load(); n != tc.loneCreates {
+				t.Errorf("%d CREATEs on their own, want %d", n, tc.loneCreates)
+			}
+		})
 	}
 }
 

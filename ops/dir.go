@@ -17,7 +17,10 @@ const dirBufferSize = 1 << 20
 // minDirBuffer is the smallest QUERY_DIRECTORY output buffer asked for
 // however few credits the server grants: one credit's worth, room for
 // about a hundred entries of the longest names.
-const minDirBuffer = 64 << 10
+const minDirBuffer = creditUnit
+
+// creditUnit is the payload one SMB2 credit pays for ([MS-SMB2] 3.1.5.2).
+const creditUnit = 64 << 10
 
 // ListPath lists the directory at dir, like pysmb's listPath: entries
 // whose name matches the server-side pattern ("*" for all; "." and ".."
@@ -43,10 +46,12 @@ func (s *Share) ListPath(ctx context.Context, dir string, search uint32, pattern
 	}
 	bufLen := s.dirBufferLen()
 	// The chain's CREATE takes a credit, its two QUERY_DIRECTORYs share
-	// the rest. On a server that grants fewer than three the chain cannot
-	// go out: the open and the pages go one at a time.
+	// the rest, in whole credits (an odd rest leaves one over). On a server
+	// that grants fewer than three the chain cannot go out: the open and
+	// the pages go one at a time.
 	if c := s.creditBytes(1); c > 0 {
-		bufLen = min(bufLen, max(c/2, minDirBuffer))
+		half := c / 2 / creditUnit * creditUnit
+		bufLen = min(bufLen, max(half, minDirBuffer))
 	}
 	first, err := s.queryDirectoryReq(smb2.FileIDAny, pattern, bufLen, smb2.QueryDirectoryRestartScans)
 	if err != nil {
