@@ -413,13 +413,7 @@ func TestNoLoneCloseOnAClosedHandle(t *testing.T) {
 		}
 		return changed
 	}
-	var loneCloses atomic.Int32
-	px.seen = func(b []byte) {
-		var h smb2.Header
-		if h.Decode(b) == nil && h.Command == smb2.CommandClose && h.NextCommand == 0 {
-			loneCloses.Add(1)
-		}
-	}
+	loneCloses := px.countLone(smb2.CommandClose)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c := dialUnsigned(ctx, t, px, srv)
@@ -455,13 +449,7 @@ func TestListingCompoundFitsTheCredits(t *testing.T) {
 				t.Fatal(err)
 			}
 			px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
-			var loneCreates atomic.Int32
-			px.seen = func(b []byte) {
-				var h smb2.Header
-				if h.Decode(b) == nil && h.Command == smb2.CommandCreate && h.NextCommand == 0 {
-					loneCreates.Add(1)
-				}
-			}
+			loneCreates := px.countLone(smb2.CommandCreate)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			c := dialUnsigned(ctx, t, px, srv)
@@ -475,6 +463,19 @@ func TestListingCompoundFitsTheCredits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// countLone counts, from now on, the server's replies to cmd that are not
+// part of a compound: the requests the client sent on their own.
+func (p *tamperProxy) countLone(cmd smb2.Command) *atomic.Int32 {
+	var n atomic.Int32
+	p.seen = func(b []byte) {
+		var h smb2.Header
+		if h.Decode(b) == nil && h.Command == cmd && h.NextCommand == 0 {
+			n.Add(1)
+		}
+	}
+	return &n
 }
 
 // isStatusErr reports whether err is a *gosmb.StatusError with status st.
