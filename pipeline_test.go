@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -882,5 +883,25 @@ func TestFewCredits(t *testing.T) {
 				t.Fatalf("missing file: %v, want fs.ErrNotExist", err)
 			}
 		})
+	}
+}
+
+// "All the rest" from an offset, asked for as a length as large as they
+// come, is all the rest: offset plus length must not wrap around.
+func TestRetrieveHugeLengthFromAnOffset(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	data := shareFiles(t, srv.ShareDir, "f", 1, 3<<20+5, 9)[0]
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
+	for _, length := range []int64{math.MaxInt64, math.MaxInt64 - 5, 1 << 62} {
+		for _, off := range []int64{1, 2<<20 + 3} {
+			var b bytes.Buffer
+			res, err := c.RetrieveFileFromOffset(ctx, srv.Share, "f0", &b, off, length).Wait(ctx)
+			if err != nil || res.Bytes != int64(len(data))-off || !bytes.Equal(b.Bytes(), data[off:]) {
+				t.Fatalf("offset %d, length %d: %d bytes (%d written), %v; want the last %d bytes of the file",
+					off, length, res.Bytes, b.Len(), err, int64(len(data))-off)
+			}
+		}
 	}
 }

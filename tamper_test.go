@@ -1,6 +1,7 @@
 package gosmb_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -460,6 +461,95 @@ func TestListingCompoundFitsTheCredits(t *testing.T) {
 			}
 			if n := loneCreates.Load(); n != tc.loneCreates {
 				t.Errorf("%d CREATEs on their own, want %d", n, tc.loneCreates)
+			}
+		})
+	}
+}
+
+// shortenRead makes the k-th successful READ reply from now (counting
+// those inside compounds) carry half the data it does: a server that
+// returns less than asked before the end of the file.
+func shortenRead(k int32) func([]byte) bool {
+	var seen atomic.Int32
+	return func(b []byte) bool {
+		for off := 0; off+smb2.HeaderSize+8 <= len(b); {
+			var h smb2.Header
+			if h.Decode(b[off:]) != nil {
+				return false
+			}
+			if h.Command == smb2.CommandRead && h.Status == 0 && seen.Add(1) == k {
+				at := off + smb2.HeaderSize + 4 // DataLength
+				binary.LittleEndian.PutUint32(b[at:], binary.LittleEndian.Uint32(b[at:])/2)
+				return true
+			}
+			if h.NextCommand == 0 {
+				return false
+			}
+			off += int(h.NextCommand)
+		}
+		return false
+	}
+}
+
+// A READ that returns less than asked before the end of the file is not
+// the end of the download: the rest is asked for again, on every path.
+func TestShortReadIsReadOn(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	data := make([]byte, 4<<20+123)
+	for i := range data {
+		data[i] = byte(i*7 + i>>10)
+	}
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password,
+		Signing: gosmb.SignWhenRequired, Transfer: opsSmallChunks()})
+	for _, tc := range []struct {
+		name string
+		k    int32 // which READ reply comes back short
+		get  func() ([]byte, error)
+	}{
+		{"in order", 3, func() ([]byte, error) {
+			f, err := c.Open(ctx, srv.Share, "f").Wait(ctx)
+			if err != nil {
+				return nil, err
+			}
+			defer f.Close()
+			var b bytes.Buffer
+			_, err = f.WriteTo(&b)
+			return b.Bytes(), err
+		}},
+		{"in place", 3, func() ([]byte, error) {
+			out, err := os.Create(filepath.Join(t.TempDir(), "out"))
+			if err != nil {
+				return nil, err
+			}
+			defer out.Close()
+			if _, err := c.RetrieveFile(ctx, srv.Share, "f", out).Wait(ctx); err != nil {
+				return nil, err
+			}
+			return os.ReadFile(out.Name())
+		}},
+		{"first read", 1, func() ([]byte, error) {
+			var b bytes.Buffer
+			_, err := c.RetrieveFile(ctx, srv.Share, "f", &b).Wait(ctx)
+			return b.Bytes(), err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			px.hits.Store(0)
+			px.rewrite = shortenRead(tc.k)
+			px.armed.Store(true)
+			got, err := tc.get()
+			px.armed.Store(false)
+			if px.hits.Load() != 1 {
+				t.Fatalf("the proxy shortened %d READ replies, want 1", px.hits.Load())
+			}
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("%d bytes, %v; want the %d bytes of the file", len(got), err, len(data))
 			}
 		})
 	}

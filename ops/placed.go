@@ -112,9 +112,17 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 			err = ferr
 		}
 	}()
+	// redo: the rest of READs that came back short before the size seen
+	// at open, to be asked for again.
+	var redo []inflight
 	for {
-		for pending < slots && end < 0 && (next < limit || toEOF && next == limit) {
-			n := pl.size(next, limit)
+		for pending < slots && end < 0 && (len(redo) > 0 || next < limit || toEOF && next == limit) {
+			at, n := next, 0
+			if len(redo) > 0 {
+				at, n = redo[0].off, redo[0].n
+			} else {
+				n = pl.size(next, limit)
+			}
 			if !pl.fits(pendingBytes, n) {
 				break
 			}
@@ -125,12 +133,16 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 			if !ok {
 				break // the connection is busy: collect a reply first
 			}
-			q := &inflight{off: next, n: n, f: f.sendRead(ctx, next, n)}
-			pl.sent(next, q.f)
+			q := &inflight{off: at, n: n, f: f.sendRead(ctx, at, n)}
+			pl.sent(at, q.f)
 			go func(q *inflight) { <-q.f.Done(); budget.readDone(q.n); arrived <- q }(q)
 			pending++
 			pendingBytes += int64(n)
-			next += int64(n)
+			if len(redo) > 0 {
+				redo = redo[1:]
+			} else {
+				next += int64(n)
+			}
 		}
 		if pending == 0 {
 			return written, nil
@@ -148,10 +160,15 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 		if err != nil {
 			return written, err
 		}
-		if got < q.n && (end < 0 || q.off+int64(got) < end) {
+		if short := q.off + int64(got); got > 0 && got < q.n && end < 0 && short < min(limit, f.EndOfFile) {
+			// Less than asked before the size seen at open: the server
+			// returned less than asked, or the file shrank. Ask for the
+			// rest again; a file that did shrink ends there.
+			redo = append(redo, inflight{off: short, n: q.n - got})
+		} else if got < q.n && (end < 0 || short < end) {
 			// The file ends here; replies for later offsets can only be
 			// end of file (placeReply checks those still to come).
-			end = q.off + int64(got)
+			end = short
 			for o := range complete {
 				if o >= end {
 					return written, fmt.Errorf("gosmb: read %s: the file changed size during the download (data at %d after its end at %d)", f.Name, o, end)

@@ -184,7 +184,9 @@ func (f *File) consumeFirst(resp *engine.Response, w io.Writer, asked int) (int6
 	if err == nil && m != len(data) {
 		err = io.ErrShortWrite
 	}
-	return int64(m), eof || len(data) < asked, err
+	// A short reply before the size the open reported is not the end: the
+	// caller reads on (Retrieve checks the size).
+	return int64(m), eof || len(data) == 0, err
 }
 
 // smallFileMax is the largest upload sent as one WRITE, with its CLOSE

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sync"
 
 	"github.com/gosmb/gosmb/engine"
@@ -77,19 +78,23 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 	queue := make([]inflight, 0, slots)
 	var written int64
 	budget := f.share.budget
-	defer func() {
-		for _, q := range queue {
-			budget.release(q.n) // cancelled by the deferred cancel
+	var queued int64 // bytes asked for by the READs in queue
+	// drop gives up the READs in queue (the deferred cancel ends them).
+	drop := func() {
+		late := queue
+		for _, q := range late {
+			budget.release(q.n)
 		}
-		releaseLate(len(queue), func(yield func(*inflight) bool) {
-			for i := range queue {
-				if !yield(&queue[i]) {
+		releaseLate(len(late), func(yield func(*inflight) bool) {
+			for i := range late {
+				if !yield(&late[i]) {
 					return
 				}
 			}
 		})
-	}()
-	var queued int64 // bytes asked for by the READs in queue
+		queue, queued = nil, 0
+	}
+	defer func() { drop() }() // what is still in queue then
 	for {
 		for len(queue) < slots && (next < limit || toEOF && next == limit) {
 			n := pl.size(next, limit)
@@ -141,10 +146,23 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 		if got > 0 && progress != nil {
 			progress(written)
 		}
-		if isEOF || got < head.n {
-			// A short read is the end of the file: later replies (if any)
-			// can only be EOF too; the deferred cancel drops them.
-			return written, nil
+		if isEOF || got == 0 {
+			return written, nil // later replies can only be the end too
+		}
+		if got < head.n {
+			end := head.off + int64(got)
+			if end >= min(limit, f.EndOfFile) {
+				// A short read where the file was seen to end (or past
+				// the range asked for) is the end of the file.
+				return written, nil
+			}
+			// Less than asked before the size seen at open: the server
+			// returned less than asked, or the file shrank. Read on from
+			// here; the READs after this one are dropped, and a file that
+			// did shrink ends at the next READ.
+			drop()
+			next = end
+			continue
 		}
 		if toEOF && head.off >= limit {
 			limit = next // the probe found more: probe on, a chunk at a time
@@ -173,6 +191,7 @@ type readPlan struct {
 // planReads plans a download; the caller must call done when it ends.
 func (f *File) planReads(off, length int64) readPlan {
 	chunk, _ := f.share.chunkSizes()
+	length = min(length, math.MaxInt64-off) // "all of it" from off > 0
 	p := readPlan{chunk: chunk, slots: f.share.readSlots(chunk), start: off, limit: off + length, toEOF: length < 0, firstSent: new(bool)}
 	if p.toEOF {
 		p.limit = max(f.EndOfFile, off)
