@@ -905,3 +905,66 @@ func TestRetrieveHugeLengthFromAnOffset(t *testing.T) {
 		}
 	}
 }
+
+// Transfers that feed each other on one connection do not wait on each
+// other forever for its window: io.Copy from one File to another (the
+// download's window of replies is held while the destination's WRITE
+// needs the window too), and downloads piped into uploads, with windows
+// that leave the destination nothing unless the source lets go.
+func TestTransfersFeedingEachOtherOnOneConnection(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	files := shareFiles(t, srv.ShareDir, "s", 3, 24<<20+7, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password,
+		Transfer: gosmb.TransferOptions{Window: 8 << 20, ConnWindow: 8 << 20}})
+
+	src, err := c.Open(ctx, srv.Share, "s0").Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := c.Create(ctx, srv.Share, "copy").Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(dst, src)
+		done <- errors.Join(err, dst.Close())
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("io.Copy: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("io.Copy(File, File) on one connection did not finish")
+	}
+	if got := readLocal(t, srv.ShareDir, "copy"); !bytes.Equal(got, files[0]) {
+		t.Fatalf("copy: %d bytes, want the %d of the source", len(got), len(files[0]))
+	}
+
+	var g errgroup.Group
+	for i := range files {
+		pr, pw := io.Pipe()
+		g.Go(func() error {
+			_, err := c.RetrieveFile(ctx, srv.Share, fmt.Sprintf("s%d", i), pw).Wait(ctx)
+			pw.CloseWithError(err)
+			return err
+		})
+		g.Go(func() error {
+			_, err := c.StoreFile(ctx, srv.Share, fmt.Sprintf("p%d", i), pr).Wait(ctx)
+			pr.CloseWithError(err)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatalf("piped copies: %v", err)
+	}
+	for i := range files {
+		if got := readLocal(t, srv.ShareDir, fmt.Sprintf("p%d", i)); !bytes.Equal(got, files[i]) {
+			t.Fatalf("p%d: %d bytes, want the %d of s%d", i, len(got), len(files[i]), i)
+		}
+	}
+}

@@ -156,7 +156,9 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 		pending--
 		pendingBytes -= int64(q.n)
 		budget.release(q.n)
+		budget.park(pendingBytes) // dst may be waiting on this connection
 		got, err := f.placeReply(q, dst, off, end)
+		budget.unpark(pendingBytes)
 		if err != nil {
 			return written, err
 		}
@@ -188,7 +190,9 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 			written += k
 		}
 		if written > before && progress != nil {
+			budget.park(pendingBytes)
 			progress(written)
+			budget.unpark(pendingBytes)
 		}
 		if toEOF && end < 0 && q.off >= limit && got == q.n {
 			limit = next // the probe found more: probe on, a chunk at a time

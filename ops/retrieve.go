@@ -227,14 +227,26 @@ func (s *Share) Store(ctx context.Context, path string, r io.Reader, offset int6
 	hp := heads.Get().(*[]byte)
 	defer heads.Put(hp) // Send has written (or copied) it when it returns
 	head := (*hp)[:headMax]
+	// r is the caller's and may be waiting on this connection (a
+	// download piped into this upload): the share taken is parked.
+	s.budget.park(int64(headMax))
 	n, err := io.ReadFull(r, head)
+	s.budget.unpark(int64(headMax))
 	small := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 	if err != nil && !small {
 		return offset, err
 	}
 	head = head[:n]
 	if small {
-		return s.storeSmall(ctx, name, o, head, offset, progress)
+		prog := progress
+		if progress != nil {
+			prog = func(n int64) {
+				s.budget.park(int64(headMax))
+				progress(n)
+				s.budget.unpark(int64(headMax))
+			}
+		}
+		return s.storeSmall(ctx, name, o, head, offset, prog)
 	}
 	// WriteFrom copies the head into buffers it takes from the window
 	// itself: holding this share too could leave it waiting on itself.

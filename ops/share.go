@@ -84,7 +84,7 @@ const (
 // Budget is the connection-wide allowance of bytes in flight, and the
 // share of it windowed READs may take.
 type Budget struct {
-	sem  *semaphore.Weighted
+	win  *connWindow
 	size int64
 
 	reads     *semaphore.Weighted
@@ -111,7 +111,7 @@ func NewBudget(opts Options) *Budget {
 		r = DefaultConnReadWindow
 	}
 	r = min(r, n)
-	return &Budget{sem: semaphore.NewWeighted(n), size: n, reads: semaphore.NewWeighted(r), readsSize: r}
+	return &Budget{win: newConnWindow(n), size: n, reads: semaphore.NewWeighted(r), readsSize: r}
 }
 
 // clamp keeps one request's weight within the whole budget.
@@ -123,15 +123,22 @@ func (b *Budget) clamp(n int) int64 { return min(int64(n), b.size) }
 func (b *Budget) acquire(ctx context.Context, n int, haveInFlight bool) (bool, error) {
 	w := b.clamp(n)
 	if haveInFlight {
-		return b.sem.TryAcquire(w), nil
+		return b.win.tryAcquire(w), nil
 	}
-	if err := b.sem.Acquire(ctx, w); err != nil {
+	if err := b.win.acquire(ctx, w); err != nil {
 		return false, err
 	}
 	return true, nil
 }
 
-func (b *Budget) release(n int) { b.sem.Release(b.clamp(n)) }
+func (b *Budget) release(n int) { b.win.release(b.clamp(n)) }
+
+// park notes that the caller, which holds n bytes (the sum of what it
+// took, each clamped as acquire does), is about to run its caller's code,
+// which may wait on this connection's window; unpark(n) when it returns.
+func (b *Budget) park(n int64) { b.win.park(min(n, b.size)) }
+
+func (b *Budget) unpark(n int64) { b.win.unpark(min(n, b.size)) }
 
 // acquireRead is acquire for a windowed READ, which also takes n bytes of
 // the connection's READ window: both or neither. Once the READ is out,

@@ -133,7 +133,9 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 		got := len(data)
 		if err == nil && got > 0 {
 			var m int
+			budget.park(queued) // w may be waiting on this connection
 			m, err = w.Write(data)
+			budget.unpark(queued)
 			written += int64(m)
 			if err == nil && m != got {
 				err = io.ErrShortWrite
@@ -144,7 +146,9 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 			return written, err
 		}
 		if got > 0 && progress != nil {
+			budget.park(queued)
 			progress(written)
+			budget.unpark(queued)
 		}
 		if isEOF || got == 0 {
 			return written, nil // later replies can only be the end too
@@ -339,10 +343,18 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 	// holds part while waiting for more), and every WRITE but the last is
 	// chunk sized.
 	var held int
+	var inQueue int64 // the window's bytes the WRITEs in queue hold
+	// read reads from r, the caller's, which may be waiting on this
+	// connection: what this upload holds is parked meanwhile.
+	read := func(buf []byte) (int, error) {
+		budget.park(inQueue + int64(held))
+		defer budget.unpark(inQueue + int64(held))
+		return io.ReadFull(r, buf)
+	}
 	fill := func() (buf []byte, n int, err error) {
 		if held < chunk {
 			buf = *chunkPool(firstWriteMax).Get().(*[]byte)
-			n, err = io.ReadFull(r, buf)
+			n, err = read(buf)
 			if err != nil {
 				return buf, n, err
 			}
@@ -365,7 +377,7 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 		} else {
 			buf = *pool.Get().(*[]byte)
 		}
-		m, err := io.ReadFull(r, buf[n:chunk])
+		m, err := read(buf[n:chunk])
 		return buf, n + m, err
 	}
 
@@ -374,6 +386,7 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 		queue = queue[1:]
 		resp, err := head.f.Wait(ctx)
 		budget.release(head.n)
+		inQueue -= int64(head.n)
 		recycle(head.buf) // Send was done with it when it returned
 		if err != nil {
 			return err
@@ -383,7 +396,9 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 		}
 		done += int64(head.n)
 		if progress != nil {
+			budget.park(inQueue)
 			progress(done)
+			budget.unpark(inQueue)
 		}
 		return nil
 	}
@@ -423,6 +438,7 @@ func (f *File) WriteFrom(ctx context.Context, r io.Reader, off int64, progress f
 			if n := len(data); n > 0 {
 				budget.release(held - n) // keep only what this WRITE carries
 				queue = append(queue, inflight{off: next, n: n, buf: buf, f: f.sendWrite(ctx, next, data)})
+				inQueue += int64(n)
 				next += int64(n)
 			} else {
 				budget.release(held)
