@@ -139,6 +139,15 @@ func (c *Conn) Context() context.Context { return c.ctx }
 // requests in flight.
 func (c *Conn) Credits() (avail, inFlight uint32) { return c.credits.snapshot() }
 
+// PeakCredits returns the most credits the server has let this connection
+// hold unspent at once. A request or compound chain that costs no more
+// can go out once the requests in flight are answered, on a server that
+// tops the balance back up as Samba and Windows do; avail+inFlight can be
+// more than that (Samba's "smb2 max credits" caps only what it has
+// granted and the client not yet spent), and a request sized to it may
+// never find its credits free at once (ErrNoCredits).
+func (c *Conn) PeakCredits() uint32 { return c.credits.peak() }
+
 // LastReceive returns when the last frame arrived (the connection's start
 // before any).
 func (c *Conn) LastReceive() time.Time {

@@ -16,6 +16,7 @@ type creditAccount struct {
 	inFlight uint32 // charged to requests still awaiting their final response
 	nextMID  uint64 // next MessageId to hand out
 	target   uint32 // balance (avail+inFlight) to ask the server for
+	peak     uint32 // the most ever available at once
 }
 
 // charge spends n credits and returns the first of the n MessageIds they
@@ -47,6 +48,7 @@ func (a *creditAccount) grant(n uint32) {
 	if a.avail > 1<<24 {
 		a.avail = 1 << 24 // a hostile server cannot overflow the balance
 	}
+	a.peak = max(a.peak, a.avail)
 }
 
 // request returns the CreditRequest to put on a request that costs charge:
@@ -193,6 +195,13 @@ func (g *creditGate) close(err error) {
 		close(w.ready)
 	}
 	g.waiters.Init()
+}
+
+// peak returns the most credits ever available at once.
+func (g *creditGate) peak() uint32 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.acct.peak
 }
 
 // snapshot returns the current balance, for diagnostics and for transfers

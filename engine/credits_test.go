@@ -129,3 +129,27 @@ func waitForWaiters(t *testing.T, g *creditGate, n int) {
 	}
 	t.Fatalf("never saw %d waiters", n)
 }
+
+// The peak is the most credits ever available at once, not available
+// plus in flight, which can pass what the server lets the client hold.
+func TestCreditAccountPeak(t *testing.T) {
+	a := creditAccount{}
+	a.grant(16)
+	for range 3 {
+		if _, ok := a.charge(10); !ok {
+			t.Fatal("charge 10 of 16")
+		}
+		a.grant(10) // the server tops up what was spent: 16 free, 10 in flight
+		if a.avail+a.inFlight <= 16 {
+			t.Fatalf("avail+inFlight %d: the test wants it past the server's 16", a.avail+a.inFlight)
+		}
+		a.complete(10, 0)
+	}
+	if a.peak != 16 {
+		t.Fatalf("peak %d, want 16", a.peak)
+	}
+	a.complete(0, 4)
+	if a.peak != 20 {
+		t.Fatalf("peak %d after a grant to 20 available, want 20", a.peak)
+	}
+}

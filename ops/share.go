@@ -298,8 +298,8 @@ func (s *Share) chunkSizes() (read, write int) {
 	}
 	read = min(read, int(n.MaxReadSize), int(s.budget.size))
 	write = min(write, int(n.MaxWriteSize), int(s.budget.size))
-	// A request cannot cost more credits than the server has granted
-	// (available plus in flight): shrink the chunk rather than fail.
+	// A request cannot cost more credits than the server lets the
+	// connection hold at once: shrink the chunk rather than fail.
 	if limit := s.creditBytes(0); limit > 0 {
 		read, write = min(read, limit), min(write, limit)
 	}
@@ -307,12 +307,12 @@ func (s *Share) chunkSizes() (read, write int) {
 }
 
 // creditBytes is how many bytes one READ or WRITE may carry with the
-// credits the server has granted (available plus in flight) less reserve
-// of them for the other requests of its compound: 0 if the server has
-// granted none yet (nothing is known), at least 1 otherwise.
+// most credits the server has let the connection hold at once
+// (engine.Conn.PeakCredits) less reserve of them for the other requests
+// of its compound: 0 if the server has granted none yet (nothing is
+// known), at least 1 otherwise.
 func (s *Share) creditBytes(reserve uint32) int {
-	avail, inFlight := s.Tree.Session.Conn().Credits()
-	n := uint64(avail) + uint64(inFlight)
+	n := uint64(s.Tree.Session.Conn().PeakCredits())
 	if n == 0 {
 		return 0
 	}
