@@ -297,17 +297,25 @@ func (l *link) keepAlive(interval time.Duration) {
 	}
 }
 
-// pick returns the connection with the fewest requests outstanding.
+// pick returns the live connection with the fewest requests outstanding
+// (a closed one has none, and would otherwise win every time), or the
+// first if none is live.
 func (c *Client) pick() *link {
-	best := c.links[0]
 	if len(c.links) == 1 {
-		return best
+		return c.links[0]
 	}
-	bestN := best.conn.Pending()
-	for _, l := range c.links[1:] {
-		if n := l.conn.Pending(); n < bestN {
+	var best *link
+	bestN := 0
+	for _, l := range c.links {
+		if l.conn.Err() != nil {
+			continue
+		}
+		if n := l.conn.Pending(); best == nil || n < bestN {
 			best, bestN = l, n
 		}
+	}
+	if best == nil {
+		return c.links[0]
 	}
 	return best
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/gosmb/gosmb/internal/sambatest"
 	"github.com/gosmb/gosmb/ops"
 	"github.com/gosmb/gosmb/proto/ntstatus"
+	"golang.org/x/sync/errgroup"
 )
 
 // fixture is the tree pysmb's online tests expect, built on the share's
@@ -672,6 +673,45 @@ func TestConnectionPool(t *testing.T) {
 	waitNoErr(t, &wg, errs)
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPoolAvoidsADeadConnection: when one connection of a pool dies (here
+// its TCP stream is cut), later operations go to the live ones; a dead
+// connection, having no requests outstanding, used to get them all.
+func TestPoolAvoidsADeadConnection(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "a.txt"), []byte("a"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	c := dial(t, srv, gosmb.Options{Connections: 3, Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		var d net.Dialer
+		nc, err := d.DialContext(ctx, network, addr)
+		mu.Lock()
+		conns = append(conns, nc)
+		mu.Unlock()
+		return nc, err
+	}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	mu.Lock()
+	conns[1].Close()
+	mu.Unlock()
+	// Its reader sees the closed socket at once; give it time to.
+	time.Sleep(300 * time.Millisecond)
+	// Many at once, so that the live connections have requests
+	// outstanding: the dead one, with none, must still not get any.
+	var g errgroup.Group
+	for range 60 {
+		g.Go(func() error {
+			_, err := c.GetAttributes(ctx, srv.Share, "a.txt").Wait(ctx)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatalf("operations after one of three connections died: %v", err)
 	}
 }
 
