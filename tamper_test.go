@@ -40,6 +40,9 @@ type tamperProxy struct {
 	// frozen stops relaying server frames (without closing anything), as a
 	// hung server or a dead path would.
 	frozen atomic.Bool
+	// rate, if set before dialling, is how many bytes a second the server's
+	// frames are relayed at, in 16 KiB pieces: a slow link.
+	rate int
 	wg     sync.WaitGroup
 }
 
@@ -107,7 +110,19 @@ func (p *tamperProxy) relay(dst io.Writer, src io.Reader) {
 		if p.seen != nil {
 			p.seen(payload)
 		}
-		if _, err := dst.Write(append(hdr, payload...)); err != nil {
+		frame := append(hdr, payload...)
+		if p.rate > 0 {
+			for len(frame) > 0 {
+				k := min(len(frame), 16<<10)
+				if _, err := dst.Write(frame[:k]); err != nil {
+					return
+				}
+				frame = frame[k:]
+				time.Sleep(time.Duration(k) * time.Second / time.Duration(p.rate))
+			}
+			continue
+		}
+		if _, err := dst.Write(frame); err != nil {
 			return
 		}
 	}
@@ -270,6 +285,30 @@ func TestKeepAliveDetectsStalledServer(t *testing.T) {
 		t.Fatalf("took %v to notice the stall", d)
 	}
 	t.Logf("stall detected after %v: %v", time.Since(start).Round(time.Millisecond), err)
+}
+
+// TestKeepAliveOnASlowLink: a reply that takes several keepalive
+// intervals to arrive, its bytes coming in all the while, is a live
+// server: the keepalive does not abort the connection under it.
+func TestKeepAliveOnASlowLink(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	data := make([]byte, 2<<20)
+	for i := range data {
+		data[i] = byte(i * 13)
+	}
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
+	px.rate = 1 << 20 // 2 s for the file's one READ reply
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password,
+		KeepAlive: 300 * time.Millisecond, Transfer: gosmb.TransferOptions{ChunkSize: 2 << 20}})
+	var b bytes.Buffer
+	if _, err := c.RetrieveFile(ctx, srv.Share, "f", &b).Wait(ctx); err != nil || !bytes.Equal(b.Bytes(), data) {
+		t.Fatalf("download over a slow link: %d bytes, %v; want the %d of the file", b.Len(), err, len(data))
+	}
 }
 
 // passOnStepStatus makes a compound response look like one from a server

@@ -86,7 +86,8 @@ type Conn struct {
 	// epoch is when the connection began: sends and receives are timed
 	// as monotonic nanoseconds since (mono), which no clock step moves.
 	epoch        time.Time
-	lastRecvMono atomic.Int64 // mono of the last frame read; owned by readLoop, read by anyone
+	lastRecvMono atomic.Int64 // mono of the last bytes read; stored by the reader (stampReader), read by anyone
+	frameMono    atomic.Int64 // mono of the last frame header read; stored by readLoop, for round trips
 	minRTT       atomic.Int64 // nanoseconds + 1 (0: none yet); see MinRTT
 
 	credits creditGate
@@ -121,7 +122,7 @@ func New(nc net.Conn, cfg Config) *Conn {
 	c.credits.acct.target = cfg.CreditTarget
 	c.pending.init()
 	c.epoch = time.Now()
-	fr := netbios.NewFrameReader(nc, cfg.MaxFrameSize)
+	fr := netbios.NewFrameReader(stampReader{nc, c}, cfg.MaxFrameSize)
 	go c.readLoop(fr)
 	c.bg.Add(1)
 	go c.flusher()
@@ -148,8 +149,8 @@ func (c *Conn) Credits() (avail, inFlight uint32) { return c.credits.snapshot() 
 // never find its credits free at once (ErrNoCredits).
 func (c *Conn) PeakCredits() uint32 { return c.credits.peak() }
 
-// LastReceive returns when the last frame arrived (the connection's start
-// before any).
+// LastReceive returns when bytes last arrived (the connection's start
+// before any): a frame still arriving counts, however long it takes.
 func (c *Conn) LastReceive() time.Time {
 	// On the monotonic clock, so time.Since and comparisons with
 	// time.Now ignore wall-clock steps.

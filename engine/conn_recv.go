@@ -23,7 +23,7 @@ func (c *Conn) readLoop(fr *netbios.FrameReader) {
 			c.closeWithError(c.readError(err))
 			return
 		}
-		c.lastRecvMono.Store(c.mono())
+		c.frameMono.Store(c.mono())
 		fb := getFrame(n)
 		if err := fr.ReadPayload(fb.b); err != nil {
 			fb.release()
@@ -37,6 +37,22 @@ func (c *Conn) readLoop(fr *netbios.FrameReader) {
 			return
 		}
 	}
+}
+
+// stampReader is the connection's socket as its reader reads it: it notes
+// when bytes last arrived (Conn.LastReceive), so that the keepalive takes
+// a large frame still arriving on a slow link for the live server it is.
+type stampReader struct {
+	r io.Reader
+	c *Conn
+}
+
+func (s stampReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if n > 0 {
+		s.c.lastRecvMono.Store(s.c.mono())
+	}
+	return n, err
 }
 
 // readError maps a read failure to the connection error: the peer hanging
@@ -200,7 +216,7 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 	abandoned, async := cl.abandoned, cl.isAsync
 	c.mu.Unlock()
 	if !async && cl.cmd != smb2.CommandRead && cl.cmd != smb2.CommandWrite {
-		c.noteRTT(c.lastRecvMono.Load() - cl.sent)
+		c.noteRTT(c.frameMono.Load() - cl.sent)
 	}
 	if cl.mergeEnd {
 		c.mergeDone()
