@@ -43,7 +43,7 @@ type tamperProxy struct {
 	// rate, if set before dialling, is how many bytes a second the server's
 	// frames are relayed at, in 16 KiB pieces: a slow link.
 	rate int
-	wg     sync.WaitGroup
+	wg   sync.WaitGroup
 }
 
 func newTamperProxy(t *testing.T, to string, flip func([]byte) int) *tamperProxy {
