@@ -181,3 +181,33 @@ func TestTreeConnectAccessDenied(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// After the server has dropped a session, a signed connection reports
+// what the server said (STATUS_USER_SESSION_DELETED), not tampering: the
+// server has no key left to sign its answer with.
+func TestSignedRequestAfterLogoff(t *testing.T) {
+	for _, max := range []string{"SMB2_10", "SMB3_11"} {
+		t.Run(max, func(t *testing.T) {
+			srv := sambatest.Start(t, sambatest.Config{Signing: "mandatory", MaxProtocol: max})
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
+			sess := c.Session()
+			if !sess.Signed() {
+				t.Fatal("session not signed")
+			}
+			tree, err := sess.TreeConnect(ctx, `\\127.0.0.1\`+srv.Share)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sess.Logoff(ctx); err != nil {
+				t.Fatal(err)
+			}
+			err = tree.Disconnect(ctx)
+			var se *gosmb.StatusError
+			if !errors.As(err, &se) || se.Status != ntstatus.UserSessionDeleted || errors.Is(err, gosmb.ErrBadSignature) {
+				t.Fatalf("tree disconnect after logoff: %v, want STATUS_USER_SESSION_DELETED", err)
+			}
+		})
+	}
+}
