@@ -247,7 +247,20 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 	// ended meanwhile fires at once. A request already answered needs no
 	// watcher.
 	for _, cl := range calls {
-		stop := context.AfterFunc(ctx, func() { c.abandon(cl, context.Cause(ctx)) })
+		stop := context.AfterFunc(ctx, func() {
+			// Counted in bg, so Close waits for it: added under mu
+			// before closeWithError sets closed, hence before Close's
+			// Wait; once closed, closeWithError has failed cl already.
+			c.mu.Lock()
+			if c.closed {
+				c.mu.Unlock()
+				return
+			}
+			c.bg.Add(1)
+			c.mu.Unlock()
+			defer c.bg.Done()
+			c.abandon(cl, context.Cause(ctx))
+		})
 		c.mu.Lock()
 		live := c.pending.get(cl.mid) == cl
 		if live {

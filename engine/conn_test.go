@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gosmb/gosmb/future"
+	"github.com/gosmb/gosmb/netbios"
 	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
 )
@@ -507,5 +509,38 @@ func TestLastReceiveIsMonotonic(t *testing.T) {
 	}
 	if !strings.Contains(got.String(), " m=") {
 		t.Errorf("LastReceive %q has no monotonic clock reading", got)
+	}
+}
+
+// A request whose context ends before the connection closes, its CANCEL
+// stuck behind a peer that reads no more: the goroutine that abandons it
+// is gone when Close returns.
+func TestCancelRacingCloseLeavesNoGoroutine(t *testing.T) {
+	stacks := func() string {
+		buf := make([]byte, 1<<20)
+		return string(buf[:runtime.Stack(buf, true)])
+	}
+	for i := range 20 {
+		cli, srv := net.Pipe()
+		go func() { // read the request, then nothing more
+			netbios.NewFrameReader(srv, 1<<20).ReadFrame(nil)
+		}()
+		c := New(cli, Config{})
+		ctx, cancel := context.WithCancel(context.Background())
+		f := c.Send(ctx, echoReq(1))
+		cancel()
+		for deadline := time.Now().Add(5 * time.Second); !strings.Contains(stacks(), "engine.(*Conn).sendCancel"); {
+			if time.Now().After(deadline) {
+				t.Fatal("the CANCEL was never sent")
+			}
+			time.Sleep(time.Millisecond)
+		}
+		c.Close()
+		after := stacks()
+		srv.Close()
+		f.Wait(context.Background())
+		if strings.Contains(after, "engine.(*Conn).abandon") {
+			t.Fatalf("round %d: the goroutine abandoning the request outlived Close:\n%s", i, after)
+		}
 	}
 }
