@@ -93,24 +93,21 @@ func (w *connWindow) release(n int64) {
 }
 
 // park notes that n of the bytes its caller holds stay held until unpark:
-// the caller is about to run code that may wait on this connWindow.
-func (w *connWindow) park(n int64) {
-	if n <= 0 {
-		return
-	}
-	w.mu.Lock()
-	w.parked += n
-	w.wakeLocked()
-	w.mu.Unlock()
-}
+// the caller is about to run code that may wait on this window.
+func (w *connWindow) park(n int64) { w.addParked(max(n, 0)) }
 
 // unpark undoes park(n).
-func (w *connWindow) unpark(n int64) {
-	if n <= 0 {
+func (w *connWindow) unpark(n int64) { w.addParked(-max(n, 0)) }
+
+func (w *connWindow) addParked(d int64) {
+	if d == 0 {
 		return
 	}
 	w.mu.Lock()
-	w.parked -= n
+	w.parked += d
+	if d > 0 {
+		w.wakeLocked() // a waiter may now be kept out by parked bytes alone
+	}
 	w.mu.Unlock()
 }
 
