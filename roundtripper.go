@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/gosmb/gosmb/proto/ntstatus"
 )
 
 // Transport is an http.RoundTripper for smb:// URLs, pysmb's SMBHandler
@@ -23,8 +25,9 @@ import (
 // returns its attributes, PUT stores the request body (truncating) and
 // answers 201 Created. Credentials come from the URL; fields of Options
 // that the URL does not give (domain, password, dialects, signing...) are
-// the defaults. Missing files give 404, access denied 403; other failures
-// are returned as errors. Connections are kept, one per server and user,
+// the defaults. Missing files give 404, access denied 403; other failures,
+// a directory among them (a *StatusError, STATUS_FILE_IS_A_DIRECTORY), are
+// returned as errors. Connections are kept, one per server and user,
 // until CloseIdleConnections.
 type Transport struct {
 	Options Options
@@ -55,6 +58,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		attrs, err := c.GetAttributes(ctx, u.Share, u.Path).Wait(ctx)
 		if err != nil {
 			return statusResponse(req, err)
+		}
+		if attrs.IsDirectory() {
+			// Before any response: a 200 whose body then fails would
+			// look like a file cut short.
+			return nil, &StatusError{Op: strings.ToLower(req.Method), Path: u.Path, Status: ntstatus.FileIsADirectory}
 		}
 		resp := newResponse(req, http.StatusOK)
 		resp.ContentLength = attrs.Size
@@ -128,11 +136,19 @@ func (t *Transport) client(ctx context.Context, u *URL) (*Client, error) {
 	if t.clients == nil {
 		t.clients = make(map[string]*Client)
 	}
-	if old := t.clients[key]; old != nil && old != c {
-		defer old.Close()
+	old := t.clients[key]
+	if old != nil && old.links[0].conn.Err() == nil {
+		// Another request dialled meanwhile and may be using its
+		// client: keep that one, drop ours.
+		t.mu.Unlock()
+		c.Close()
+		return old, nil
 	}
 	t.clients[key] = c
 	t.mu.Unlock()
+	if old != nil {
+		old.Close() // dead
+	}
 	return c, nil
 }
 

@@ -2,6 +2,7 @@ package gosmb_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,9 +11,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gosmb/gosmb"
 	"github.com/gosmb/gosmb/internal/sambatest"
+	"github.com/gosmb/gosmb/proto/ntstatus"
+	"golang.org/x/sync/errgroup"
 )
 
 func TestHTTPTransport(t *testing.T) {
@@ -71,4 +75,61 @@ func TestHTTPTransport(t *testing.T) {
 		t.Fatal("GET with a wrong password succeeded")
 	}
 	tr.CloseIdleConnections()
+}
+
+// GET of a directory is an error before any response, not a 200 whose
+// body then fails.
+func TestHTTPTransportDirectory(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	os.MkdirAll(filepath.Join(srv.ShareDir, "d"), 0o755)
+	smb := &gosmb.Transport{}
+	defer smb.CloseIdleConnections()
+	tr := &http.Transport{}
+	tr.RegisterProtocol("smb", smb)
+	client := &http.Client{Transport: tr}
+	base := fmt.Sprintf("smb://%s:%s@%s/%s/", srv.User, url.QueryEscape(srv.Password), srv.Addr, srv.Share)
+	for _, method := range []string{http.MethodGet, http.MethodHead} {
+		req, _ := http.NewRequest(method, base+"d", nil)
+		resp, err := client.Do(req)
+		var se *gosmb.StatusError
+		if err == nil {
+			resp.Body.Close()
+		}
+		if !errors.As(err, &se) || se.Status != ntstatus.FileIsADirectory {
+			t.Fatalf("%s of a directory: %v, %v; want STATUS_FILE_IS_A_DIRECTORY", method, resp, err)
+		}
+	}
+}
+
+// Requests that start at once on a fresh Transport share a connection
+// (or each dial one); none closes a connection another is using.
+func TestHTTPTransportConcurrentFirstRequests(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	content := bytes.Repeat([]byte("0123456789abcdef"), 512<<10) // 8 MiB
+	os.WriteFile(filepath.Join(srv.ShareDir, "big.bin"), content, 0o644)
+	smb := &gosmb.Transport{}
+	defer smb.CloseIdleConnections()
+	tr := &http.Transport{}
+	tr.RegisterProtocol("smb", smb)
+	client := &http.Client{Transport: tr}
+	base := fmt.Sprintf("smb://%s:%s@%s/%s/", srv.User, url.QueryEscape(srv.Password), srv.Addr, srv.Share)
+	var g errgroup.Group
+	for range 8 {
+		g.Go(func() error {
+			resp, err := client.Get(base + "big.bin")
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			time.Sleep(50 * time.Millisecond) // the others dial meanwhile
+			got, err := io.ReadAll(resp.Body)
+			if err == nil && !bytes.Equal(got, content) {
+				err = fmt.Errorf("%d bytes, want the file's %d", len(got), len(content))
+			}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -97,6 +97,11 @@ func ParseURL(s string) (*URL, error) {
 		hostport = authority[i+1:]
 	}
 	if err := u.parseHostport(hostport); err != nil {
+		if !strings.Contains(authority, "@") && strings.Contains(path, "@") {
+			// Perhaps user:password with a '/' in the password, which
+			// ended the authority early: quote none of it.
+			return nil, &URLError{Part: "host", Msg: "invalid host or port (a '/' in a user name or password must be written %2F)"}
+		}
 		return nil, err
 	}
 	if err := u.parsePath(path); err != nil {
@@ -106,7 +111,13 @@ func ParseURL(s string) (*URL, error) {
 }
 
 func (u *URL) parseUserinfo(ui string) error {
-	if i := strings.IndexByte(ui, ';'); i >= 0 {
+	// DOMAIN; ends before the password starts: a ';' in the password
+	// is the password's.
+	head := ui
+	if i := strings.IndexByte(ui, ':'); i >= 0 {
+		head = ui[:i]
+	}
+	if i := strings.IndexByte(head, ';'); i >= 0 {
 		d, err := unescape("domain", ui[:i])
 		if err != nil {
 			return err

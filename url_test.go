@@ -29,6 +29,16 @@ func TestParseURL(t *testing.T) {
 			str:  "smb://alice@server/share/f",
 		},
 		{
+			in:   "smb://alice:se;cret@server/share",
+			want: URL{User: "alice", Password: "se;cret", HasPassword: true, Host: "server", Share: "share"},
+			str:  "smb://alice@server/share",
+		},
+		{
+			in:   "smb://D;alice:se;cr:et@server/share",
+			want: URL{Domain: "D", User: "alice", Password: "se;cr:et", HasPassword: true, Host: "server", Share: "share"},
+			str:  "smb://D;alice@server/share",
+		},
+		{
 			in:   "smb://alice:@server/share",
 			want: URL{User: "alice", HasPassword: true, Host: "server", Share: "share"},
 			str:  "smb://alice@server/share",
@@ -241,6 +251,8 @@ func TestParseURLErrorHidesPassword(t *testing.T) {
 		"smb://u:topsecret@host/share/x%zz",
 		"smb://u:topsecret@[::1/",
 		"smb://u:topsecret@host/share?x",
+		"smb://u:top/secret@host/share", // '/' unescaped: not a port
+		"smb://u:top/secret@[::1/share",
 	} {
 		_, err := ParseURL(in)
 		if err == nil {
