@@ -29,6 +29,11 @@ var (
 	// Step twice on NTLM, and so on).
 	ErrState = errors.New("auth: call out of sequence")
 
+	// ErrIncomplete means the server reported a successful logon before
+	// the client's side of the exchange was over: no proof of either
+	// side's identity was exchanged, as when an impostor answers.
+	ErrIncomplete = errors.New("auth: the server reported success before authentication finished")
+
 	// ErrConfig means an NTLMConfig is inconsistent.
 	ErrConfig = errors.New("auth: invalid configuration")
 )

@@ -21,6 +21,15 @@ type Mechanism interface {
 	VerifyMIC(data, mic []byte) error
 }
 
+// Completer is implemented by a Mechanism that can say whether it has
+// finished its exchange. SPNEGO's Finish refuses a server's success while
+// such a mechanism is not done: a success before the client has proved
+// anything (an impostor answering the first SESSION_SETUP) must not make
+// a session. NTLM implements it.
+type Completer interface {
+	Done() bool
+}
+
 // Mechanism OIDs.
 var (
 	OIDSPNEGO     = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 2}

@@ -156,6 +156,10 @@ func (n *NTLM) Step(serverToken []byte) ([]byte, error) {
 	return out, nil
 }
 
+// Done reports whether the AUTHENTICATE_MESSAGE has been produced: the
+// exchange is over on the client's side (Completer).
+func (n *NTLM) Done() bool { return n.state == ntlmDone }
+
 func (n *NTLM) authenticate(challenge []byte) ([]byte, error) {
 	var ch ChallengeMessage
 	if err := ch.Decode(challenge); err != nil {

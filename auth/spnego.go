@@ -106,6 +106,9 @@ func (s *SPNEGO) Finish(serverToken []byte) error {
 	}
 	s.state = spnegoFailed
 	if len(serverToken) == 0 {
+		if err := s.mechDone(); err != nil {
+			return err
+		}
 		s.state = spnegoDone
 		return nil
 	}
@@ -132,6 +135,9 @@ func (s *SPNEGO) Finish(serverToken []byte) error {
 			return tokenErr("NegTokenResp", "responseToken", errors.New("mechanism wants another leg after success"))
 		}
 	}
+	if err := s.mechDone(); err != nil {
+		return err
+	}
 	if resp.MechListMIC != nil {
 		if err := s.mech.VerifyMIC(s.mechTypes, resp.MechListMIC); err != nil {
 			if errors.Is(err, ErrBadMIC) {
@@ -146,6 +152,18 @@ func (s *SPNEGO) Finish(serverToken []byte) error {
 
 // SessionKey returns the mechanism's session key.
 func (s *SPNEGO) SessionKey() []byte { return s.mech.SessionKey() }
+
+// Done reports whether Finish has succeeded (Completer).
+func (s *SPNEGO) Done() bool { return s.state == spnegoDone }
+
+// mechDone fails if the mechanism says it has not finished its exchange:
+// the server reported success before the client authenticated.
+func (s *SPNEGO) mechDone() error {
+	if c, ok := s.mech.(Completer); ok && !c.Done() {
+		return fmt.Errorf("%w (mechanism %v)", ErrIncomplete, s.mech.OID())
+	}
+	return nil
+}
 
 // ParseNegTokenInit returns the mechTypes of the server's hint, the
 // NegTokenInit2 in the SMB NEGOTIATE response security buffer. An empty

@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/gosmb/gosmb/auth"
 	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/internal/smbcrypto"
 	"github.com/gosmb/gosmb/proto/ntstatus"
@@ -216,6 +217,12 @@ func (c *Conn) SessionSetup(ctx context.Context, opts SessionOptions) (*Session,
 // encrypts; it verifies the final SESSION_SETUP response's signature.
 func (s *Session) installKeys(n *Negotiated, opts SessionOptions, authKey, preauth []byte, final *Response) error {
 	noKey := len(authKey) == 0 || s.Flags&(SessionFlagIsGuest|SessionFlagIsNull) != 0
+	if len(authKey) == 0 && !opts.Anonymous && s.Flags&(SessionFlagIsGuest|SessionFlagIsNull) == 0 {
+		// A logon that was not anonymous and that the server did not
+		// make a guest or null session yields a key; without one,
+		// neither side has proved anything, and nothing could be signed.
+		return &AuthError{Err: auth.ErrIncomplete}
+	}
 	wantEncrypt := opts.Encrypt || s.Flags&SessionFlagEncryptData != 0
 	if noKey {
 		if opts.Signing == SignRequired {

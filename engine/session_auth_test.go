@@ -1,0 +1,84 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/gosmb/gosmb/auth"
+	"github.com/gosmb/gosmb/proto/ntstatus"
+	"github.com/gosmb/gosmb/proto/smb2"
+)
+
+// negotiateFake answers the client's NEGOTIATE with dialect d, signing
+// enabled and not required.
+func negotiateFake(t *testing.T, c *Conn, s *fakeServer, d smb2.Dialect) {
+	t.Helper()
+	go func() {
+		req := s.next()
+		nr := smb2.NegotiateResponse{DialectRevision: d, SecurityMode: smb2.SigningEnabled,
+			MaxTransactSize: 1 << 20, MaxReadSize: 1 << 20, MaxWriteSize: 1 << 20}
+		if d == smb2.Dialect311 {
+			p := smb2.PreauthIntegrityCapabilities{HashAlgorithms: []uint16{smb2.HashSHA512}, Salt: make([]byte, 32)}
+			nc, _ := p.Context()
+			nr.Contexts = append(nr.Contexts, nc)
+		}
+		b, _ := nr.Append(nil)
+		s.respond(req, ntstatus.Success, 64, b)
+	}()
+	if _, err := c.Negotiate(context.Background(), NegotiateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// succeedAtOnce answers the first SESSION_SETUP with STATUS_SUCCESS, no
+// token, no flags and no signature: what an impostor who knows no password
+// can send.
+func succeedAtOnce(s *fakeServer) {
+	go func() {
+		req := s.next()
+		req.h.SessionID = 0x1234
+		b, _ := (&smb2.SessionSetupResponse{}).Append(nil)
+		s.respond(req, ntstatus.Success, 64, b)
+	}()
+}
+
+// A server's success before the client has authenticated makes no
+// session: not for NTLM in SPNEGO (which knows it has not finished), and
+// not for a mechanism that cannot say so but yields no session key.
+func TestSessionSetupRefusesSuccessBeforeAuthentication(t *testing.T) {
+	for _, d := range []smb2.Dialect{smb2.Dialect210, smb2.Dialect302, smb2.Dialect311} {
+		t.Run(d.String(), func(t *testing.T) {
+			c, s := newFake(t, Config{})
+			negotiateFake(t, c, s, d)
+			mech, err := auth.NewNTLM(auth.NTLMConfig{User: "alice", Password: "secret"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			succeedAtOnce(s)
+			sess, err := c.SessionSetup(context.Background(), SessionOptions{Auth: auth.NewSPNEGO(mech)})
+			if !errors.Is(err, auth.ErrIncomplete) {
+				t.Fatalf("session %+v, %v; want an error matching auth.ErrIncomplete", sess, err)
+			}
+		})
+	}
+	t.Run("no key", func(t *testing.T) {
+		c, s := newFake(t, Config{})
+		negotiateFake(t, c, s, smb2.Dialect302)
+		succeedAtOnce(s)
+		sess, err := c.SessionSetup(context.Background(), SessionOptions{Auth: &keylessAuth{}})
+		var ae *AuthError
+		if !errors.As(err, &ae) || !errors.Is(err, auth.ErrIncomplete) {
+			t.Fatalf("session %+v, %v; want an *AuthError matching auth.ErrIncomplete", sess, err)
+		}
+	})
+}
+
+// keylessAuth is a mechanism that never says whether it is done and never
+// has a key.
+type keylessAuth struct{}
+
+func (*keylessAuth) Start() ([]byte, error)      { return []byte{1}, nil }
+func (*keylessAuth) Step([]byte) ([]byte, error) { return []byte{2}, nil }
+func (*keylessAuth) Finish([]byte) error         { return nil }
+func (*keylessAuth) SessionKey() []byte          { return nil }
