@@ -254,10 +254,16 @@ func TestNetBIOSSessionService(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{NetBIOSPort: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	for _, called := range []string{"*SMBSERVER", srv.NetBIOSName} {
-		c, err := gosmb.Dial(ctx, srv.NetBIOSAddr, &gosmb.Options{User: srv.User, Password: srv.Password, NetBIOSName: called, Workstation: "GOSMBTEST"})
+	for _, tc := range []struct{ called, workstation string }{
+		{"*SMBSERVER", "GOSMBTEST"},
+		{srv.NetBIOSName, "GOSMBTEST"},
+		// A DNS name as the workstation: the calling name is its first
+		// label, cut to 15 bytes, as for the host name by default.
+		{"*SMBSERVER", "gosmb-test-workstation.example.com"},
+	} {
+		c, err := gosmb.Dial(ctx, srv.NetBIOSAddr, &gosmb.Options{User: srv.User, Password: srv.Password, NetBIOSName: tc.called, Workstation: tc.workstation})
 		if err != nil {
-			t.Fatalf("called name %q: %v", called, err)
+			t.Fatalf("called name %q, workstation %q: %v", tc.called, tc.workstation, err)
 		}
 		if _, err := c.Echo(ctx).Wait(ctx); err != nil {
 			t.Fatal(err)

@@ -71,7 +71,9 @@ type Options struct {
 	PasswordFunc func() (string, error)
 	NTHash       []byte
 	Domain       string
-	// Workstation is the client name sent in NTLM; empty means none.
+	// Workstation is the client name sent in NTLM; empty means none. With
+	// NetBIOSName it is also the NetBIOS calling name, cut at its first
+	// dot and to 15 bytes (empty: the host name's first label).
 	Workstation string
 	// Anonymous logs on with a null session (enough for IPC$ on servers
 	// that allow it).
@@ -179,7 +181,7 @@ func DialAsync(ctx context.Context, addr string, opts *Options) *future.Future[*
 				return nil, err
 			}
 			if o.NetBIOSName != "" {
-				if err := netbios.SessionRequest(ctx, nc, o.NetBIOSName, o.Workstation); err != nil {
+				if err := netbios.SessionRequest(ctx, nc, o.NetBIOSName, netbios.CallingName(o.Workstation)); err != nil {
 					nc.Close()
 					return nil, err
 				}

@@ -192,6 +192,18 @@ func exchangeSessionRequest(conn net.Conn, req []byte) error {
 	}
 }
 
+// CallingName makes a host or workstation name fit a NetBIOS calling
+// name: a DNS name is cut at its first dot, and what is left at 15 bytes
+// (the 16th is the suffix). A calling name only tells the server who
+// calls.
+func CallingName(h string) string {
+	h, _, _ = strings.Cut(h, ".")
+	if len(h) > NameLen-1 {
+		h = h[:NameLen-1]
+	}
+	return h
+}
+
 // defaultCallingName derives a calling name from the host name, as smbclient
 // does: its first label, truncated to 15 bytes.
 func defaultCallingName() string {
@@ -199,10 +211,7 @@ func defaultCallingName() string {
 	if err != nil {
 		return fallbackCallingName
 	}
-	h, _, _ = strings.Cut(h, ".")
-	if len(h) > NameLen-1 {
-		h = h[:NameLen-1]
-	}
+	h = CallingName(h)
 	if h == "" || h == WildcardName {
 		return fallbackCallingName
 	}
