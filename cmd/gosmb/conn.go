@@ -22,6 +22,20 @@ func parseURL(s string) (*gosmb.URL, error) {
 	return u, nil
 }
 
+// redactURL returns s, an smb:// URL given on the command line, fit to
+// print: without its password (or, if it does not parse, without its
+// user information).
+func redactURL(s string) string {
+	if u, err := gosmb.ParseURL(s); err == nil {
+		return u.String()
+	}
+	rest := s[min(len(s), len("smb://")):]
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	return "smb://" + rest
+}
+
 // isURL reports whether s looks like an smb:// URL (as opposed to a local
 // path).
 func isURL(s string) bool {

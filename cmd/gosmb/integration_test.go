@@ -617,6 +617,30 @@ func TestRecursiveRoundTrip(t *testing.T) {
 	sameTree(t, "put -r into an existing directory", want, tree(t, filepath.Join(dir, "renamed", "src")))
 
 	fails(t, 1, []string{"get", "-r", smbURL(srv, ws+"/nothing"), t.TempDir()}, "STATUS_OBJECT_NAME_NOT_FOUND")
+
+	// A symbolic link to a directory, named on the command line, is
+	// followed (cp -r): the copy has the link's name and the tree's files.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(src, link); err != nil {
+		t.Fatal(err)
+	}
+	ok(t, "put", "-r", link, smbURL(srv, ws))
+	sameTree(t, "put -r of a link to a directory", want, tree(t, filepath.Join(dir, "link")))
+}
+
+// A URL where put wants a local file is refused without printing the
+// URL's password.
+func TestPutDoesNotPrintPasswords(t *testing.T) {
+	for _, args := range [][]string{
+		{"put", "smb://alice:TopSecret1@h/share/x", "smb://h/share/y"},
+		{"put", "-r", "smb://alice:TopSecret1@h/share/x", "smb://h/share/y"},
+		{"put", "smb://alice:TopSecret1@h:bad/share/x", "smb://h/share/y"},
+	} {
+		r := gosmbRun(t, nil, args...)
+		if r.code == 0 || strings.Contains(r.stdout+r.stderr, "TopSecret1") {
+			t.Errorf("%q: exit %d, output %q; want a failure that does not show the password", args, r.code, r.stdout+r.stderr)
+		}
+	}
 }
 
 func TestRm(t *testing.T) {
@@ -649,6 +673,11 @@ func TestMkdirRmdirMv(t *testing.T) {
 	fails(t, 1, []string{"mkdir", smbURL(srv, ws+"/new")}, "gosmb: mkdir: ", "STATUS_OBJECT_NAME_COLLISION")
 	ok(t, "mkdir", "-p", smbURL(srv, ws+"/p/q/r"))
 	ok(t, "mkdir", "-p", smbURL(srv, ws+"/p/q"))
+	// An existing file is not a directory, with -p too (mkdir -p: "File exists").
+	writeFile(t, filepath.Join(dir, "file"), []byte("f"))
+	fails(t, 1, []string{"mkdir", "-p", smbURL(srv, ws+"/file")}, "gosmb: mkdir: ", "STATUS_OBJECT_NAME_COLLISION")
+	fails(t, 1, []string{"mkdir", "-p", smbURL(srv, ws+"/file/sub")}, "gosmb: mkdir: ")
+	os.Remove(filepath.Join(dir, "file"))
 	for _, d := range []string{"new", "新 目录", "p/q/r"} {
 		if fi, err := os.Stat(filepath.Join(dir, d)); err != nil || !fi.IsDir() {
 			t.Errorf("mkdir %s: %v", d, err)

@@ -325,13 +325,22 @@ func runMkdir(e *env, o *cmdOpts, args []string) error {
 }
 
 // mkdirAll creates p and its missing parents; existing directories are
-// fine.
+// fine, an existing file is not (like mkdir -p: "File exists").
 func mkdirAll(e *env, c *gosmb.Client, share, p string) error {
 	parts := strings.Split(p, "/")
 	for i := range parts {
 		d := strings.Join(parts[:i+1], "/")
 		_, err := wait(e.ctx, c.CreateDirectory(e.ctx, share, d))
-		if err != nil && !errors.Is(err, ntstatus.ObjectNameCollision) {
+		if errors.Is(err, ntstatus.ObjectNameCollision) {
+			st, serr := wait(e.ctx, c.GetAttributes(e.ctx, share, d))
+			switch {
+			case serr != nil:
+				err = serr
+			case st.IsDirectory():
+				err = nil
+			}
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -458,7 +458,7 @@ func runPut(e *env, o *cmdOpts, args []string) error {
 	}
 	for _, s := range srcs {
 		if isURL(s) {
-			return usagef("put copies local files to one URL; %s is not local", s)
+			return usagef("put copies local files to one URL; %s is not local", redactURL(s))
 		}
 	}
 	if len(srcs) > 1 && o.offset.set {
@@ -555,6 +555,9 @@ func putRecursive(e *env, o *cmdOpts, args []string) error {
 		return usagef("--offset and --truncate do not go with -r")
 	}
 	src := args[0]
+	if isURL(src) {
+		return usagef("put -r copies a local directory to a URL; %s is not local", redactURL(src))
+	}
 	u, err := parseURL(args[1])
 	if err != nil {
 		return err
@@ -573,6 +576,13 @@ func putRecursive(e *env, o *cmdOpts, args []string) error {
 	abs, err := filepath.Abs(src)
 	if err != nil {
 		return err
+	}
+	// Like cp -r: a symbolic link named on the command line is followed
+	// (a walk would not enter it); the copy keeps the link's name.
+	if li, err := os.Lstat(src); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+		if src, err = filepath.EvalSymlinks(src); err != nil {
+			return err
+		}
 	}
 	c, err := e.client(u)
 	if err != nil {
