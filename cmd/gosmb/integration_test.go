@@ -354,6 +354,11 @@ func TestGet(t *testing.T) {
 	if got := ok(t, "get", smbURL(srv, ws+"/文件.bin"), "-"); got != string(files["文件.bin"]) {
 		t.Errorf("get -: %d bytes, want %d", len(got), len(files["文件.bin"]))
 	}
+	// With --json the summary goes to stderr: stdout is the file alone.
+	js := gosmbRun(t, nil, "--json", "get", smbURL(srv, ws+"/a.txt"), "-")
+	if js.code != 0 || js.stdout != string(files["a.txt"]) || !strings.Contains(js.stderr, `"bytes"`) {
+		t.Errorf("--json get -: exit %d, stdout %q, stderr %q; want the file on stdout, the summary on stderr", js.code, js.stdout, js.stderr)
+	}
 	into := filepath.Join(local, "into")
 	os.Mkdir(into, 0o755)
 	ok(t, "get", smbURL(srv, ws+"/c d.txt"), into)

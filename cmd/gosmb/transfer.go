@@ -53,6 +53,9 @@ type summary struct {
 	start time.Time
 	mu    sync.Mutex
 	items []transferItem
+	// dataOnStdout: the file itself went to stdout (get URL -), so the
+	// JSON summary goes to stderr instead of into the data.
+	dataOnStdout bool
 }
 
 func newSummary() *summary { return &summary{start: time.Now()} }
@@ -78,6 +81,9 @@ func (e *env) report(s *summary) error {
 		out.Bytes += it.Bytes
 	}
 	out.Files = len(s.items)
+	if s.dataOnStdout {
+		return writeJSON(e.stderr, out)
+	}
 	return writeJSON(e.stdout, out)
 }
 
@@ -190,6 +196,7 @@ func (e *env) getFiles(us []*gosmb.URL, dst string, offset, length int64, p *pro
 		defer e.expectSizes(us, offset, length, p)()
 	}
 	if dst == "-" {
+		s.dataOnStdout = true
 		u := us[0]
 		c, err := e.client(u)
 		if err != nil {
