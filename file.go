@@ -92,8 +92,16 @@ func (f *File) ReadAt(p []byte, off int64) (int, error) {
 	return f.ReadAtContext(context.Background(), p, off)
 }
 
-// WriteAtContext writes p at off.
+// ErrWriteAtInAppendMode is WriteAt's error on a file opened with
+// O_APPEND, as os.File's.
+var ErrWriteAtInAppendMode = errors.New("gosmb: WriteAt on a file opened with O_APPEND")
+
+// WriteAtContext writes p at off. A file opened with O_APPEND refuses it
+// (ErrWriteAtInAppendMode), as an os.File does.
 func (f *File) WriteAtContext(ctx context.Context, p []byte, off int64) (int, error) {
+	if f.append {
+		return 0, ErrWriteAtInAppendMode
+	}
 	return f.f.WriteAt(ctx, p, off)
 }
 
@@ -117,13 +125,34 @@ func (f *File) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Write implements io.Writer at the file's offset (the end with O_APPEND).
+// Write implements io.Writer at the file's offset. With O_APPEND it
+// writes at the end of the file as the server has it now, wherever the
+// offset is (a Read or Seek may have moved it; another client may have
+// appended): that takes a round trip for the size first, and is not
+// atomic against other clients writing to the file at the same time.
 func (f *File) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.toEndForAppend(); err != nil {
+		return 0, err
+	}
 	n, err := f.f.WriteAt(context.Background(), p, f.off)
 	f.off += int64(n)
 	return n, err
+}
+
+// toEndForAppend moves the offset of a file opened with O_APPEND to the
+// end of the file as the server has it now. f.mu is held.
+func (f *File) toEndForAppend() error {
+	if !f.append {
+		return nil
+	}
+	st, err := f.f.Stat(context.Background())
+	if err != nil {
+		return err
+	}
+	f.off = st.Size
+	return nil
 }
 
 // Seek implements io.Seeker. SeekEnd asks the server for the size.
@@ -156,6 +185,9 @@ func (f *File) Seek(offset int64, whence int) (int64, error) {
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.toEndForAppend(); err != nil {
+		return 0, err
+	}
 	n, err := f.f.WriteFrom(context.Background(), r, f.off, nil)
 	f.off += n
 	return n, err

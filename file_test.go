@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -107,6 +108,50 @@ func TestFileHandle(t *testing.T) {
 	a.Close()
 	if got := readLocal(t, srv.ShareDir, "handle.bin"); !bytes.HasSuffix(got, []byte("++")) || len(got) != 22 {
 		t.Fatalf("after append: %q", got)
+	}
+}
+
+// O_APPEND writes at the end of the file as it is when written, wherever
+// a Read or Seek left the offset and whatever another handle appended
+// meanwhile; WriteAt is refused, as on an os.File.
+func TestAppendWritesAtTheEnd(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "log"), []byte("0123456789"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
+	a, err := c.OpenFile(ctx, srv.Share, "log", os.O_RDWR|os.O_APPEND).Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := c.OpenFile(ctx, srv.Share, "log", os.O_WRONLY|os.O_APPEND).Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if _, err := a.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(a, make([]byte, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Write([]byte("ab")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Write([]byte("XY")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ReadFrom(strings.NewReader("rf")); err != nil {
+		t.Fatal(err)
+	}
+	if got := readLocal(t, srv.ShareDir, "log"); string(got) != "0123456789abXYrf" {
+		t.Fatalf("after appends: %q, want %q", got, "0123456789abXYrf")
+	}
+	if _, err := a.WriteAt([]byte("!"), 0); !errors.Is(err, gosmb.ErrWriteAtInAppendMode) {
+		t.Fatalf("WriteAt on an O_APPEND file: %v, want ErrWriteAtInAppendMode", err)
 	}
 }
 
