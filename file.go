@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/ops"
@@ -26,6 +27,7 @@ import (
 type File struct {
 	f      *ops.File
 	append bool
+	closed atomic.Bool // Close has succeeded, or is under way
 
 	mu  sync.Mutex // guards off
 	off int64
@@ -84,6 +86,9 @@ func (f *File) Name() string { return f.f.Name }
 
 // ReadAtContext reads len(p) bytes at off; io.EOF when the file ends first.
 func (f *File) ReadAtContext(ctx context.Context, p []byte, off int64) (int, error) {
+	if err := f.live("read"); err != nil {
+		return 0, err
+	}
 	return f.f.ReadAt(ctx, p, off)
 }
 
@@ -99,6 +104,9 @@ var ErrWriteAtInAppendMode = errors.New("gosmb: WriteAt on a file opened with O_
 // WriteAtContext writes p at off. A file opened with O_APPEND refuses it
 // (ErrWriteAtInAppendMode), as an os.File does.
 func (f *File) WriteAtContext(ctx context.Context, p []byte, off int64) (int, error) {
+	if err := f.live("write"); err != nil {
+		return 0, err
+	}
 	if f.append {
 		return 0, ErrWriteAtInAppendMode
 	}
@@ -112,6 +120,9 @@ func (f *File) WriteAt(p []byte, off int64) (int, error) {
 
 // Read implements io.Reader at the file's offset.
 func (f *File) Read(p []byte) (int, error) {
+	if err := f.live("read"); err != nil {
+		return 0, err
+	}
 	if len(p) == 0 {
 		return 0, nil
 	}
@@ -131,6 +142,9 @@ func (f *File) Read(p []byte) (int, error) {
 // appended): that takes a round trip for the size first, and is not
 // atomic against other clients writing to the file at the same time.
 func (f *File) Write(p []byte) (int, error) {
+	if err := f.live("write"); err != nil {
+		return 0, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.toEndForAppend(); err != nil {
@@ -157,6 +171,9 @@ func (f *File) toEndForAppend() error {
 
 // Seek implements io.Seeker. SeekEnd asks the server for the size.
 func (f *File) Seek(offset int64, whence int) (int64, error) {
+	if err := f.live("seek"); err != nil {
+		return 0, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var base int64
@@ -183,6 +200,9 @@ func (f *File) Seek(offset int64, whence int) (int64, error) {
 // ReadFrom implements io.ReaderFrom: it uploads r from the file's offset
 // with a window of WRITE requests in flight.
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
+	if err := f.live("write"); err != nil {
+		return 0, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.toEndForAppend(); err != nil {
@@ -196,6 +216,9 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 // WriteTo implements io.WriterTo: it downloads from the file's offset to
 // the end with a window of READ requests in flight.
 func (f *File) WriteTo(w io.Writer) (int64, error) {
+	if err := f.live("read"); err != nil {
+		return 0, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n, err := f.f.ReadTo(context.Background(), w, f.off, -1, nil)
@@ -204,10 +227,18 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 }
 
 // StatContext returns the file's attributes from the server.
-func (f *File) StatContext(ctx context.Context) (SharedFile, error) { return f.f.Stat(ctx) }
+func (f *File) StatContext(ctx context.Context) (SharedFile, error) {
+	if err := f.live("stat"); err != nil {
+		return SharedFile{}, err
+	}
+	return f.f.Stat(ctx)
+}
 
 // Stat returns the file's attributes as an fs.FileInfo.
 func (f *File) Stat() (fs.FileInfo, error) {
+	if err := f.live("stat"); err != nil {
+		return nil, err
+	}
 	sf, err := f.f.Stat(context.Background())
 	if err != nil {
 		return nil, err
@@ -216,13 +247,35 @@ func (f *File) Stat() (fs.FileInfo, error) {
 }
 
 // Truncate changes the file's size.
-func (f *File) Truncate(ctx context.Context, size int64) error { return f.f.Truncate(ctx, size) }
+func (f *File) Truncate(ctx context.Context, size int64) error {
+	if err := f.live("truncate"); err != nil {
+		return err
+	}
+	return f.f.Truncate(ctx, size)
+}
 
 // Sync asks the server to flush the file to stable storage.
-func (f *File) Sync(ctx context.Context) error { return f.f.Flush(ctx) }
+func (f *File) Sync(ctx context.Context) error {
+	if err := f.live("sync"); err != nil {
+		return err
+	}
+	return f.f.Flush(ctx)
+}
 
 // CloseContext closes the handle.
-func (f *File) CloseContext(ctx context.Context) error { return f.f.Close(ctx) }
+func (f *File) CloseContext(ctx context.Context) error {
+	if !f.closed.CompareAndSwap(false, true) {
+		return &fs.PathError{Op: "close", Path: f.f.Name, Err: fs.ErrClosed}
+	}
+	err := f.f.Close(ctx)
+	var se *StatusError
+	if err != nil && !errors.As(err, &se) {
+		// Not sent, or no answer (ctx ended, connection lost): the
+		// handle may still be open; let Close be tried again.
+		f.closed.Store(false)
+	}
+	return err
+}
 
 // Close implements io.Closer.
 func (f *File) Close() error { return f.CloseContext(context.Background()) }
@@ -237,3 +290,12 @@ var (
 )
 
 var errIsDir = errors.New("is a directory")
+
+// live returns the error of an operation op on a closed File: an
+// *fs.PathError matching fs.ErrClosed, as os.File's.
+func (f *File) live(op string) error {
+	if f.closed.Load() {
+		return &fs.PathError{Op: op, Path: f.f.Name, Err: fs.ErrClosed}
+	}
+	return nil
+}

@@ -85,6 +85,16 @@ func TestFileHandle(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// A closed File says so, as an os.File does, without asking the server.
+	if err := f.Close(); !errors.Is(err, fs.ErrClosed) {
+		t.Fatalf("second Close: %v, want fs.ErrClosed", err)
+	}
+	if _, err := f.Read(make([]byte, 1)); !errors.Is(err, fs.ErrClosed) {
+		t.Fatalf("Read after Close: %v, want fs.ErrClosed", err)
+	}
+	if _, err := f.WriteAt([]byte("x"), 0); !errors.Is(err, fs.ErrClosed) {
+		t.Fatalf("WriteAt after Close: %v, want fs.ErrClosed", err)
+	}
 	want := append(append([]byte(nil), data[:10]...), []byte("HELLO")...)
 	want = append(want, data[15:20]...)
 	if got := readLocal(t, srv.ShareDir, "handle.bin"); !bytes.Equal(got, want) {
