@@ -19,18 +19,25 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
+// httpClient returns an http.Client with gosmb.Transport registered for
+// smb://, its http.Transport, and the URL of srv's share with the
+// credentials in it.
+func httpClient(t *testing.T, srv *sambatest.Server) (*http.Client, *http.Transport, string) {
+	smb := &gosmb.Transport{}
+	t.Cleanup(smb.CloseIdleConnections)
+	tr := &http.Transport{}
+	tr.RegisterProtocol("smb", smb)
+	base := fmt.Sprintf("smb://%s:%s@%s/%s/", srv.User, url.QueryEscape(srv.Password), srv.Addr, srv.Share)
+	return &http.Client{Transport: tr}, tr, base
+}
+
 func TestHTTPTransport(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
 	content := bytes.Repeat([]byte("smb over http "), 100000)
 	os.MkdirAll(filepath.Join(srv.ShareDir, "dir with space"), 0o755)
 	os.WriteFile(filepath.Join(srv.ShareDir, "dir with space", "文件.txt"), content, 0o644)
 
-	smb := &gosmb.Transport{}
-	defer smb.CloseIdleConnections()
-	tr := &http.Transport{}
-	tr.RegisterProtocol("smb", smb)
-	client := &http.Client{Transport: tr}
-	base := fmt.Sprintf("smb://%s:%s@%s/%s/", srv.User, url.QueryEscape(srv.Password), srv.Addr, srv.Share)
+	client, tr, base := httpClient(t, srv)
 
 	resp, err := client.Get(base + "dir%20with%20space/%E6%96%87%E4%BB%B6.txt")
 	if err != nil {
@@ -82,12 +89,7 @@ func TestHTTPTransport(t *testing.T) {
 func TestHTTPTransportDirectory(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
 	os.MkdirAll(filepath.Join(srv.ShareDir, "d"), 0o755)
-	smb := &gosmb.Transport{}
-	defer smb.CloseIdleConnections()
-	tr := &http.Transport{}
-	tr.RegisterProtocol("smb", smb)
-	client := &http.Client{Transport: tr}
-	base := fmt.Sprintf("smb://%s:%s@%s/%s/", srv.User, url.QueryEscape(srv.Password), srv.Addr, srv.Share)
+	client, _, base := httpClient(t, srv)
 	for _, method := range []string{http.MethodGet, http.MethodHead} {
 		req, _ := http.NewRequest(method, base+"d", nil)
 		resp, err := client.Do(req)
@@ -107,12 +109,7 @@ func TestHTTPTransportConcurrentFirstRequests(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
 	content := bytes.Repeat([]byte("0123456789abcdef"), 512<<10) // 8 MiB
 	os.WriteFile(filepath.Join(srv.ShareDir, "big.bin"), content, 0o644)
-	smb := &gosmb.Transport{}
-	defer smb.CloseIdleConnections()
-	tr := &http.Transport{}
-	tr.RegisterProtocol("smb", smb)
-	client := &http.Client{Transport: tr}
-	base := fmt.Sprintf("smb://%s:%s@%s/%s/", srv.User, url.QueryEscape(srv.Password), srv.Addr, srv.Share)
+	client, _, base := httpClient(t, srv)
 	var g errgroup.Group
 	for range 8 {
 		g.Go(func() error {
