@@ -29,6 +29,7 @@ var (
 	ErrSigningRequired       = engine.ErrSigningRequired
 	ErrSigningUnavailable    = engine.ErrSigningUnavailable
 	ErrEncryptionUnavailable = engine.ErrEncryptionUnavailable
+	ErrGuestRefused          = engine.ErrGuestRefused
 	// ErrFileReplaced: a download larger than its first READ found another
 	// file under the name when it opened it again for the rest (see
 	// Client.RetrieveFile).

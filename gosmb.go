@@ -81,6 +81,13 @@ type Options struct {
 	// NTLMv1 opts into NTLMv1 with extended session security instead of
 	// NTLMv2 (pysmb's use_ntlm_v2=False). Servers must allow it.
 	NTLMv1 bool
+	// RefuseGuest fails the logon (an *AuthError matching ErrGuestRefused)
+	// when the server makes it a guest session instead of logging the user
+	// on: Samba's "map to guest", or someone on the path, since a guest
+	// session has no key to sign with. Windows refuses such "insecure
+	// guest logons" by default; pysmb, and gosmb by default, accept them
+	// (Session().IsGuest() tells).
+	RefuseGuest bool
 
 	// MinDialect and MaxDialect bound the dialects offered; zero means
 	// SMB 2.0.2 and SMB 3.1.1.
@@ -351,10 +358,11 @@ func (c *link) handshake(ctx context.Context) error {
 		return err
 	}
 	sess, err := c.conn.SessionSetup(ctx, engine.SessionOptions{
-		Auth:      auth.NewSPNEGO(mech),
-		Signing:   o.Signing,
-		Encrypt:   o.Encrypt,
-		Anonymous: o.Anonymous,
+		Auth:        auth.NewSPNEGO(mech),
+		Signing:     o.Signing,
+		Encrypt:     o.Encrypt,
+		Anonymous:   o.Anonymous,
+		RefuseGuest: o.RefuseGuest,
 	})
 	if err != nil {
 		return err

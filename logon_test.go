@@ -41,6 +41,26 @@ func TestGuestLogon(t *testing.T) {
 	roundTrip(t, c, srv, srv.GuestShare, srv.GuestDir, 64<<10)
 }
 
+// With RefuseGuest, a logon the server turns into a guest session fails,
+// and a real logon on the same server still works.
+func TestRefuseGuest(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{Guest: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: "no-such-user", Password: "whatever", RefuseGuest: true})
+	var ae *gosmb.AuthError
+	if err == nil {
+		c.Close()
+	}
+	if !errors.As(err, &ae) || !errors.Is(err, gosmb.ErrGuestRefused) {
+		t.Fatalf("guest fallback with RefuseGuest: %v, want an *AuthError matching ErrGuestRefused", err)
+	}
+	c = dial(t, srv, gosmb.Options{User: srv.User, Password: srv.Password, RefuseGuest: true})
+	if c.Session().IsGuest() {
+		t.Fatal("a real user's session is guest")
+	}
+}
+
 func TestAnonymousIPC(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
 	c := dial(t, srv, gosmb.Options{Anonymous: true})

@@ -62,6 +62,7 @@ var (
 	ErrSigningRequired       = errors.New("gosmb: the server requires signing but the client was told never to sign")
 	ErrSigningUnavailable    = errors.New("gosmb: signing is required but the session has no key (guest or anonymous logon)")
 	ErrEncryptionUnavailable = errors.New("gosmb: encryption is required but not possible on this session")
+	ErrGuestRefused          = errors.New("gosmb: the server made the logon a guest session, and guest sessions are refused")
 )
 
 // SessionOptions configures SESSION_SETUP.
@@ -73,6 +74,9 @@ type SessionOptions struct {
 	// Anonymous records that Auth performs a null-session logon; some
 	// servers (Samba 4.17) do not set SMB2_SESSION_FLAG_IS_NULL for it.
 	Anonymous bool
+	// RefuseGuest fails a logon the server turns into a guest session
+	// (SMB2_SESSION_FLAG_IS_GUEST) with ErrGuestRefused.
+	RefuseGuest bool
 }
 
 // Session is an authenticated SMB2 session on a Conn. Its signing and
@@ -216,6 +220,9 @@ func (c *Conn) SessionSetup(ctx context.Context, opts SessionOptions) (*Session,
 // installKeys derives the session's keys and decides what it signs and
 // encrypts; it verifies the final SESSION_SETUP response's signature.
 func (s *Session) installKeys(n *Negotiated, opts SessionOptions, authKey, preauth []byte, final *Response) error {
+	if opts.RefuseGuest && s.Flags&SessionFlagIsGuest != 0 {
+		return &AuthError{Err: ErrGuestRefused}
+	}
 	noKey := len(authKey) == 0 || s.Flags&(SessionFlagIsGuest|SessionFlagIsNull) != 0
 	if len(authKey) == 0 && !opts.Anonymous && s.Flags&(SessionFlagIsGuest|SessionFlagIsNull) == 0 {
 		// A logon that was not anonymous and that the server did not
