@@ -116,7 +116,9 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 	// at open, to be asked for again.
 	var redo []inflight
 	for {
-		for pending < slots && end < 0 && (len(redo) > 0 || next < limit || toEOF && next == limit) {
+		// A gap to read again goes out even once a later reply has said
+		// where the file ends: the gap is before that end.
+		for pending < slots && (len(redo) > 0 || end < 0 && (next < limit || toEOF && next == limit)) {
 			at, n := next, 0
 			if len(redo) > 0 {
 				at, n = redo[0].off, redo[0].n
@@ -162,7 +164,7 @@ func (f *File) readPlaced(ctx context.Context, dst placer, pl readPlan, off int6
 		if err != nil {
 			return written, err
 		}
-		if short := q.off + int64(got); got > 0 && got < q.n && end < 0 && short < min(limit, f.EndOfFile) {
+		if short := q.off + int64(got); got > 0 && got < q.n && (end < 0 || short < end) && short < min(limit, f.EndOfFile) {
 			// Less than asked before the size seen at open: the server
 			// returned less than asked, or the file shrank. Ask for the
 			// rest again; a file that did shrink ends there.
