@@ -715,6 +715,45 @@ func TestPoolAvoidsADeadConnection(t *testing.T) {
 	}
 }
 
+// A file in a folder that cannot be deleted does not stop the rest of the
+// folder from being deleted; the failure is reported and the folder stays.
+func TestDeleteTreeGoesOnPastAFailure(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dir := filepath.Join(srv.ShareDir, "tree", "t")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%02d", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es, err := c.ListPath(ctx, srv.Share, "tree/t", 0, "f*").Wait(ctx)
+	if err != nil || len(es) != 20 {
+		t.Fatalf("list: %d entries, %v", len(es), err)
+	}
+	stuck := es[len(es)/3].Name // early in the server's order
+	if _, err := c.ResetFileAttributes(ctx, srv.Share, "tree/t/"+stuck, gosmb.AttrReadonly).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DeleteFiles(ctx, srv.Share, "tree/t", true).Wait(ctx)
+	var se *gosmb.StatusError
+	if !errors.As(err, &se) || se.Status != ntstatus.CannotDelete {
+		t.Fatalf("DeleteFiles with a read-only file inside: %v, want STATUS_CANNOT_DELETE", err)
+	}
+	left, _ := os.ReadDir(dir)
+	if len(left) != 1 || left[0].Name() != stuck {
+		var names []string
+		for _, e := range left {
+			names = append(names, e.Name())
+		}
+		t.Fatalf("left in the folder: %q, want only %q", names, stuck)
+	}
+}
+
 func TestDeleteFilesOnADirectoryName(t *testing.T) {
 	c, srv, _, ctx := opsSetup(t)
 	_, err := c.DeleteFiles(ctx, srv.Share, longFolder, false).Wait(ctx)

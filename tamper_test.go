@@ -594,6 +594,53 @@ func TestShortReadIsReadOn(t *testing.T) {
 	}
 }
 
+// DeleteFiles with folders never follows a link: an entry listed as a
+// reparse point (a Windows symbolic link or junction; a proxy marks a
+// Samba symlink so) is removed itself, and what it points to stays.
+func TestDeleteFilesDoesNotFollowReparsePoints(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	if err := os.MkdirAll(filepath.Join(srv.ShareDir, "keep"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "keep", "precious.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("keep", filepath.Join(srv.ShareDir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
+	name := []byte{'l', 0, 'i', 0, 'n', 0, 'k', 0}
+	// In FILE_ID_BOTH_DIR_INFORMATION the 8-byte name "link" starts at
+	// 104; FileAttributes is at 56, FileNameLength at 60, EaSize (the
+	// reparse tag for a reparse point) at 64.
+	px.rewrite = func(b []byte) bool {
+		changed := false
+		for off := 0; ; {
+			i := bytes.Index(b[off:], name)
+			if i < 0 {
+				return changed
+			}
+			if e := off + i - 104; e >= 0 && binary.LittleEndian.Uint32(b[e+60:]) == uint32(len(name)) {
+				binary.LittleEndian.PutUint32(b[e+56:], binary.LittleEndian.Uint32(b[e+56:])|uint32(smb2.FileAttributeReparsePoint))
+				binary.LittleEndian.PutUint32(b[e+64:], 0xA000000C) // IO_REPARSE_TAG_SYMLINK
+				changed = true
+			}
+			off += i + len(name)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := dialUnsigned(ctx, t, px, srv)
+	px.armed.Store(true)
+	_, err := c.DeleteFiles(ctx, srv.Share, "link", true).Wait(ctx)
+	if px.hits.Load() != 1 {
+		t.Fatalf("the proxy marked %d listings, want 1", px.hits.Load())
+	}
+	if _, serr := os.Stat(filepath.Join(srv.ShareDir, "keep", "precious.txt")); serr != nil {
+		t.Fatalf("DeleteFiles of a link (%v) deleted what it points to: %v", err, serr)
+	}
+}
+
 // countLone counts, from now on, the server's replies to cmd that are not
 // part of a compound: the requests the client sent on their own.
 func (p *tamperProxy) countLone(cmd smb2.Command) *atomic.Int32 {

@@ -195,39 +195,57 @@ func (s *Share) DeleteFiles(ctx context.Context, pattern string, deleteMatchingF
 		if e.Name == "." || e.Name == ".." {
 			continue
 		}
-		p := join(dir, e.Name)
-		if e.IsDirectory() {
-			if err := s.deleteTree(ctx, p); err != nil {
-				errs = append(errs, err)
-			}
-			continue
-		}
-		if err := s.remove(ctx, "delete", p, false); err != nil {
+		if err := s.deleteEntry(ctx, join(dir, e.Name), e); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
+// deleteEntry removes one listed entry at p: a file, a directory with
+// everything in it, or a link (a reparse point: a symbolic link or a
+// junction), itself and never what it points to.
+func (s *Share) deleteEntry(ctx context.Context, p string, e SharedFile) error {
+	switch {
+	case e.Attributes&uint32(smb2.FileAttributeReparsePoint) != 0:
+		return s.removeLink(ctx, p)
+	case e.IsDirectory():
+		return s.deleteTree(ctx, p)
+	default:
+		return s.remove(ctx, "delete", p, false)
+	}
+}
+
 // deleteTree removes a directory and everything in it, children first.
+// A child that cannot be deleted does not stop its siblings; the
+// directory itself is then left, and every failure is reported.
 func (s *Share) deleteTree(ctx context.Context, dir string) error {
 	es, err := s.ListPath(ctx, dir, SearchDefault, "*")
 	if err != nil {
 		return retag(err, "delete")
 	}
+	var errs []error
 	for _, e := range es {
 		if e.Name == "." || e.Name == ".." {
 			continue
 		}
-		p := join(dir, e.Name)
-		if e.IsDirectory() {
-			err = s.deleteTree(ctx, p)
-		} else {
-			err = s.remove(ctx, "delete", p, false)
-		}
-		if err != nil {
-			return err
+		if err := s.deleteEntry(ctx, join(dir, e.Name), e); err != nil {
+			errs = append(errs, err)
 		}
 	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
 	return s.remove(ctx, "delete", dir, true)
+}
+
+// removeLink deletes the reparse point name itself
+// (FILE_OPEN_REPARSE_POINT: the open does not follow it).
+func (s *Share) removeLink(ctx context.Context, name string) error {
+	_, _, err := s.openDo(ctx, "delete", name, OpenOptions{
+		Access:      smb2.Delete | smb2.FileReadAttributes | smb2.Synchronize,
+		Disposition: smb2.FileOpen,
+		Options:     smb2.FileOpenReparsePoint,
+	}, setInfoStep(smb2.FileDispositionInformation, fscc.AppendDispositionInformation(nil, true)))
+	return err
 }
