@@ -147,3 +147,36 @@ func TestWaitAllAndFirstError(t *testing.T) {
 		t.Fatalf("All with failure = %v", err)
 	}
 }
+
+// Futures already resolved win over a context that is done, in WaitAll
+// and FirstError as in Wait: a success is not turned into ctx's error, and
+// a failure is reported as itself.
+func TestReadyWinsInWaitAllAndFirstError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	boom := errors.New("boom")
+	ok := []Waiter{Ready(1, nil), Ready(2, nil), Ready(3, nil)}
+	failed := []Waiter{Ready(1, nil), Ready(0, boom), Ready(3, nil)}
+	for range 200 {
+		if err := WaitAll(ctx, ok...); err != nil {
+			t.Fatalf("WaitAll of ready successes, ctx done: %v", err)
+		}
+		if err := FirstError(ctx, ok...); err != nil {
+			t.Fatalf("FirstError of ready successes, ctx done: %v", err)
+		}
+		if err := WaitAll(ctx, failed...); err != boom {
+			t.Fatalf("WaitAll with a ready failure, ctx done: %v, want boom", err)
+		}
+		if err := FirstError(ctx, failed...); err != boom {
+			t.Fatalf("FirstError with a ready failure, ctx done: %v, want boom", err)
+		}
+	}
+	// Not all ready: ctx's error.
+	p, _ := New[int]()
+	if err := WaitAll(ctx, Ready(1, nil), p); !errors.Is(err, context.Canceled) {
+		t.Fatalf("WaitAll with one pending, ctx done: %v, want context.Canceled", err)
+	}
+	if err := FirstError(ctx, Ready(1, nil), p); !errors.Is(err, context.Canceled) {
+		t.Fatalf("FirstError with one pending, ctx done: %v, want context.Canceled", err)
+	}
+}

@@ -18,25 +18,47 @@ func (f *Future[T]) Err() error {
 // WaitAll waits until every future is resolved or ctx is done, and returns
 // the first error in argument order, or nil. It always waits for all of
 // them (unlike FirstError), so no result is left unobserved.
+// As with Wait, results that are ready win over a context that is done.
 func WaitAll(ctx context.Context, fs ...Waiter) error {
 	for _, f := range fs {
 		select {
 		case <-f.Done():
 		case <-ctx.Done():
+			if ok, err := settled(fs); ok {
+				return err
+			}
 			return context.Cause(ctx)
 		}
 	}
+	_, err := settled(fs)
+	return err
+}
+
+// settled reports whether every future is resolved, and if so the first
+// error in argument order.
+func settled(fs []Waiter) (bool, error) {
+	var first error
 	for _, f := range fs {
-		if err := f.Err(); err != nil {
-			return err
+		select {
+		case <-f.Done():
+			if err := f.Err(); err != nil && first == nil {
+				first = err
+			}
+		default:
+			return false, nil
 		}
 	}
-	return nil
+	return true, first
 }
 
 // FirstError waits until every future has succeeded, or returns as soon as
-// one fails (with that error), or when ctx is done.
+// one fails (with that error), or when ctx is done. Futures already
+// resolved when it is called, or when ctx ends, are taken as they are
+// (the first error in argument order), as Wait lets a ready result win.
 func FirstError(ctx context.Context, fs ...Waiter) error {
+	if ok, err := settled(fs); ok {
+		return err
+	}
 	remaining := len(fs)
 	done := make(chan error, len(fs))
 	stop := make(chan struct{})
@@ -58,6 +80,9 @@ func FirstError(ctx context.Context, fs ...Waiter) error {
 			}
 			remaining--
 		case <-ctx.Done():
+			if ok, err := settled(fs); ok {
+				return err
+			}
 			return context.Cause(ctx)
 		}
 	}
