@@ -247,20 +247,7 @@ func (c *Conn) sendChain(ctx context.Context, reqs []*Request, rs []future.Resol
 	// ended meanwhile fires at once. A request already answered needs no
 	// watcher.
 	for _, cl := range calls {
-		stop := context.AfterFunc(ctx, func() {
-			// Counted in bg, so Close waits for it: added under mu
-			// before closeWithError sets closed, hence before Close's
-			// Wait; once closed, closeWithError has failed cl already.
-			c.mu.Lock()
-			if c.closed {
-				c.mu.Unlock()
-				return
-			}
-			c.bg.Add(1)
-			c.mu.Unlock()
-			defer c.bg.Done()
-			c.abandon(cl, context.Cause(ctx))
-		})
+		stop := context.AfterFunc(ctx, func() { c.abandon(cl, context.Cause(ctx)) })
 		c.mu.Lock()
 		live := c.pending.get(cl.mid) == cl
 		if live {
@@ -382,7 +369,12 @@ func (c *Conn) abandon(cl *call, cause error) {
 	}
 	cl.abandoned = true
 	isAsync, asyncID := cl.isAsync, cl.asyncID
+	// Counted in bg, so Close waits for the CANCEL: cl still pending
+	// means closeWithError has not run, so this Add comes before
+	// Close's Wait.
+	c.bg.Add(1)
 	c.mu.Unlock()
+	defer c.bg.Done()
 
 	cl.resolve.Resolve(nil, cause)
 	c.sendCancel(cl, isAsync, asyncID)

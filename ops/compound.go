@@ -28,6 +28,11 @@ type step struct {
 	optional bool
 }
 
+// failed reports whether code, this step's status, is an error.
+func (st step) failed(code ntstatus.Status) bool {
+	return code != ntstatus.Success && !st.anyStatus && !contains(st.ok, code)
+}
+
 // openDo runs CREATE, steps and CLOSE as one related compound chain: one
 // round trip for what would otherwise take 2+len(steps). It returns the
 // CREATE result and each step's response. The first failure wins: a failed
@@ -87,7 +92,7 @@ func (s *Share) openDoThen(ctx context.Context, op, name string, o OpenOptions, 
 	mid := resps[1 : len(resps)-1]
 	var stepErr error
 	for i, r := range mid {
-		if st := r.Status(); st != ntstatus.Success && !steps[i].anyStatus && !contains(steps[i].ok, st) {
+		if st := r.Status(); steps[i].failed(st) {
 			stepErr = statusErr(op, name, st)
 			break
 		}
@@ -137,7 +142,7 @@ func (s *Share) openDoApart(ctx context.Context, op, name string, o OpenOptions,
 			}
 			return nil, nil, err
 		}
-		if code := resps[i].Status(); stepErr == nil && code != ntstatus.Success && !st.anyStatus && !contains(st.ok, code) {
+		if code := resps[i].Status(); stepErr == nil && st.failed(code) {
 			stepErr = statusErr(op, name, code)
 		}
 	}
@@ -153,7 +158,7 @@ func (s *Share) openDoApart(ctx context.Context, op, name string, o OpenOptions,
 func sendErr(f *future.Future[*engine.Response]) error {
 	select {
 	case <-f.Done():
-		if _, err := f.Wait(context.Background()); errors.Is(err, engine.ErrNotSent) {
+		if _, err := f.Result(); errors.Is(err, engine.ErrNotSent) {
 			return err
 		}
 	default:

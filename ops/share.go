@@ -319,7 +319,7 @@ func (s *Share) creditBytes(reserve uint32) int {
 	if n <= uint64(reserve) {
 		return 1
 	}
-	return int(min((n-uint64(reserve))*64<<10, math.MaxInt32))
+	return int(min((n-uint64(reserve))*creditUnit, math.MaxInt32))
 }
 
 // windowBytes is Options.Window or its default for downloads.

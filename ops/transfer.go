@@ -94,7 +94,7 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 		})
 		queue, queued = nil, 0
 	}
-	defer func() { drop() }() // what is still in queue then
+	defer drop() // what is still in queue then
 	for {
 		for len(queue) < slots && (next < limit || toEOF && next == limit) {
 			n := pl.size(next, limit)
@@ -131,24 +131,24 @@ func (f *File) ReadTo(ctx context.Context, w io.Writer, off, length int64, progr
 			err = &engine.ProtocolError{Msg: fmt.Sprintf("READ returned %d bytes for %d asked", len(data), head.n)}
 		}
 		got := len(data)
+		// w and progress are the caller's and may be waiting on this
+		// connection: what the READs in queue hold is parked meanwhile.
+		budget.park(queued)
 		if err == nil && got > 0 {
 			var m int
-			budget.park(queued) // w may be waiting on this connection
 			m, err = w.Write(data)
-			budget.unpark(queued)
 			written += int64(m)
 			if err == nil && m != got {
 				err = io.ErrShortWrite
 			}
 		}
 		resp.Release() // data is written; the receive buffer can be reused
+		if err == nil && got > 0 && progress != nil {
+			progress(written)
+		}
+		budget.unpark(queued)
 		if err != nil {
 			return written, err
-		}
-		if got > 0 && progress != nil {
-			budget.park(queued)
-			progress(written)
-			budget.unpark(queued)
 		}
 		if isEOF || got == 0 {
 			return written, nil // later replies can only be the end too
