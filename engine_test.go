@@ -3,8 +3,11 @@ package gosmb_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -269,5 +272,116 @@ func TestNetBIOSSessionService(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.Close()
+	}
+}
+
+// blockingReader gives n bytes, then says so on blocked and blocks until
+// release is closed, then gives more.
+type blockingReader struct {
+	n       int
+	blocked chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (r *blockingReader) Read(p []byte) (int, error) {
+	if r.n > 0 {
+		k := min(len(p), r.n)
+		r.n -= k
+		return k, nil
+	}
+	r.once.Do(func() { close(r.blocked) })
+	<-r.release
+	return len(p), nil
+}
+
+// TestCloseEndsOperations closes a client in the middle of downloads,
+// stats and an upload whose reader blocks. When Close returns every
+// operation not inside the caller's code has resolved, with success or an
+// error matching net.ErrClosed; the upload fails as soon as its reader
+// returns; operations started after Close fail at once.
+func TestCloseEndsOperations(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "big"), make([]byte, 64<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	var futs []future.Waiter
+	for range 4 {
+		futs = append(futs, c.RetrieveFile(ctx, srv.Share, "big", io.Discard))
+	}
+	for range 300 {
+		futs = append(futs, c.GetAttributes(ctx, srv.Share, "big"))
+	}
+	r := &blockingReader{n: 3 << 20, blocked: make(chan struct{}), release: make(chan struct{})}
+	up := c.StoreFile(ctx, srv.Share, "up", r)
+	select {
+	case <-r.blocked:
+	case <-ctx.Done():
+		t.Fatal("the upload never read its reader dry")
+	}
+
+	closed := make(chan error, 1)
+	go func() { closed <- c.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		close(r.release)
+		t.Fatal("Close waited for an upload blocked in its reader")
+	}
+	for i, f := range futs {
+		select {
+		case <-f.Done():
+		default:
+			t.Fatalf("operation %d was still under way when Close returned", i)
+		}
+		if err := f.Err(); err != nil && !errors.Is(err, net.ErrClosed) {
+			t.Errorf("operation %d: %v, want success or net.ErrClosed", i, err)
+		}
+	}
+
+	close(r.release)
+	n, err := up.Wait(ctx)
+	if !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("upload whose reader returned after Close: %d bytes, %v; want net.ErrClosed", n, err)
+	}
+
+	after := c.GetAttributes(ctx, srv.Share, "big")
+	if !after.IsDone() {
+		t.Fatal("an operation started after Close did not fail at once")
+	}
+	if _, err := after.Result(); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("operation after Close: %v, want net.ErrClosed", err)
+	}
+}
+
+// TestCloseFromAProgressCallback calls Close inside a download's progress
+// callback, the transfer's own goroutine: Close must not wait for that
+// goroutine, and the download then fails.
+func TestCloseFromAProgressCallback(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "big"), make([]byte, 32<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var once sync.Once
+	closed := make(chan error, 1)
+	f := c.RetrieveFile(ctx, srv.Share, "big", io.Discard, gosmb.WithProgress(func(int64) {
+		once.Do(func() { closed <- c.Close() })
+	}))
+	_, err := f.Wait(ctx)
+	if !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("download closed by its progress callback: %v, want net.ErrClosed", err)
+	}
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
 	}
 }

@@ -36,7 +36,7 @@ type File struct {
 // OpenFile opens path on share with os-style flags: O_RDONLY, O_WRONLY or
 // O_RDWR, plus O_CREATE, O_EXCL, O_TRUNC, O_APPEND.
 func (c *Client) OpenFile(ctx context.Context, share, path string, flag int) *future.Future[*File] {
-	return onShare(c, ctx, share, func(s *ops.Share) (*File, error) {
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (*File, error) {
 		o := ops.OpenOptions{Options: smb2.FileNonDirectoryFile}
 		o.Access = smb2.FileReadAttributes | smb2.Synchronize
 		switch flag & (os.O_RDONLY | os.O_WRONLY | os.O_RDWR) {

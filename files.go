@@ -2,13 +2,11 @@ package gosmb
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/ops"
 	"github.com/gosmb/gosmb/proto/dtyp"
-	"github.com/gosmb/gosmb/proto/ntstatus"
 )
 
 // SharedFile describes a file or directory (pysmb's SharedFile): times as
@@ -28,28 +26,6 @@ const (
 	SearchDefault    = ops.SearchDefault
 )
 
-// onShare runs fn on the named share (connecting it on first use) in its
-// own goroutine and returns its Future. When the server says the tree is
-// gone (STATUS_NETWORK_NAME_DELETED, e.g. the share was closed on the
-// server), the operation fails with that status and the next one connects
-// the share afresh. It is not retried: an upload's reader may already be
-// partly consumed.
-func onShare[T any](c *Client, ctx context.Context, share string, fn func(*ops.Share) (T, error)) *future.Future[T] {
-	return future.Go(func() (T, error) {
-		l := c.pick()
-		s, err := l.trees.get(ctx, share)
-		if err != nil {
-			var zero T
-			return zero, err
-		}
-		v, err := fn(s)
-		if errors.Is(err, ntstatus.NetworkNameDeleted) {
-			l.trees.evict(share, s)
-		}
-		return v, err
-	})
-}
-
 // ListPath lists the directory path on share: entries matching the
 // server-side pattern ("" or "*" for all, "." and ".." included) whose
 // attributes pass search (0 means SearchDefault, everything), as pysmb's
@@ -58,28 +34,28 @@ func (c *Client) ListPath(ctx context.Context, share, path string, search uint32
 	if search == 0 {
 		search = SearchDefault
 	}
-	return onShare(c, ctx, share, func(s *ops.Share) ([]SharedFile, error) {
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) ([]SharedFile, error) {
 		return s.ListPath(ctx, path, search, pattern)
 	})
 }
 
 // GetAttributes returns the attributes of path in one round trip.
 func (c *Client) GetAttributes(ctx context.Context, share, path string) *future.Future[SharedFile] {
-	return onShare(c, ctx, share, func(s *ops.Share) (SharedFile, error) {
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (SharedFile, error) {
 		return s.GetAttributes(ctx, path)
 	})
 }
 
 // CreateDirectory creates a directory; its parent must exist.
 func (c *Client) CreateDirectory(ctx context.Context, share, path string) *future.Future[struct{}] {
-	return onShare(c, ctx, share, func(s *ops.Share) (struct{}, error) {
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (struct{}, error) {
 		return struct{}{}, s.CreateDirectory(ctx, path)
 	})
 }
 
 // DeleteDirectory removes an empty directory.
 func (c *Client) DeleteDirectory(ctx context.Context, share, path string) *future.Future[struct{}] {
-	return onShare(c, ctx, share, func(s *ops.Share) (struct{}, error) {
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (struct{}, error) {
 		return struct{}{}, s.DeleteDirectory(ctx, path)
 	})
 }
@@ -89,7 +65,7 @@ func (c *Client) DeleteDirectory(ctx context.Context, share, path string) *futur
 // matching fs.ErrExist.
 func (c *Client) Rename(ctx context.Context, share, oldPath, newPath string, opts ...CallOption) *future.Future[struct{}] {
 	o := applyOptions(opts)
-	return onShare(c, ctx, share, func(s *ops.Share) (struct{}, error) {
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (struct{}, error) {
 		return struct{}{}, s.Rename(ctx, oldPath, newPath, o.replace)
 	})
 }
@@ -101,7 +77,7 @@ func WithReplace() CallOption { return func(o *callOptions) { o.replace = true }
 // path component only (pysmb's deleteFiles). With deleteMatchingFolders,
 // matching folders are deleted too, their contents first.
 func (c *Client) DeleteFiles(ctx context.Context, share, pattern string, deleteMatchingFolders bool) *future.Future[struct{}] {
-	return onShare(c, ctx, share, func(s *ops.Share) (struct{}, error) {
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (struct{}, error) {
 		return struct{}{}, s.DeleteFiles(ctx, pattern, deleteMatchingFolders)
 	})
 }
@@ -109,7 +85,7 @@ func (c *Client) DeleteFiles(ctx context.Context, share, pattern string, deleteM
 // ResetFileAttributes sets the attributes of the files matching pattern to
 // attrs (0: FILE_ATTRIBUTE_NORMAL), pysmb's resetFileAttributes.
 func (c *Client) ResetFileAttributes(ctx context.Context, share, pattern string, attrs uint32) *future.Future[struct{}] {
-	return onShare(c, ctx, share, func(s *ops.Share) (struct{}, error) {
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (struct{}, error) {
 		return struct{}{}, s.ResetFileAttributes(ctx, pattern, attrs)
 	})
 }
@@ -121,7 +97,7 @@ type SecurityDescriptor = dtyp.SecurityDescriptor
 // GetSecurity returns the security descriptor of path: owner, group and
 // DACL, plus the SACL when includeSACL (the server must allow it).
 func (c *Client) GetSecurity(ctx context.Context, share, path string, includeSACL bool) *future.Future[*SecurityDescriptor] {
-	return onShare(c, ctx, share, func(s *ops.Share) (*SecurityDescriptor, error) {
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (*SecurityDescriptor, error) {
 		return s.GetSecurity(ctx, path, includeSACL)
 	})
 }
@@ -129,7 +105,7 @@ func (c *Client) GetSecurity(ctx context.Context, share, path string, includeSAC
 // ListSnapshots returns the times (UTC, oldest first) of the snapshots the
 // server keeps of path (Windows "previous versions", Samba shadow_copy2).
 func (c *Client) ListSnapshots(ctx context.Context, share, path string) *future.Future[[]time.Time] {
-	return onShare(c, ctx, share, func(s *ops.Share) ([]time.Time, error) {
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) ([]time.Time, error) {
 		return s.ListSnapshots(ctx, path)
 	})
 }
@@ -150,7 +126,7 @@ const (
 // (DCE/RPC NetrShareEnum). It works on an anonymous session where the
 // server allows it.
 func (c *Client) ListShares(ctx context.Context) *future.Future[[]SharedDevice] {
-	return onShare(c, ctx, "IPC$", func(s *ops.Share) ([]SharedDevice, error) {
+	return onShare(c, ctx, "IPC$", func(ctx context.Context, s *ops.Share) ([]SharedDevice, error) {
 		return s.ListShares(ctx, c.host)
 	})
 }

@@ -142,6 +142,7 @@ type Client struct {
 	opts   Options
 	links  []*link // one per TCP connection; links[0] is the primary
 	closed atomic.Bool
+	work   opGroup // the operations under way
 }
 
 // link is one TCP connection of a Client with its session, its connected
@@ -416,8 +417,11 @@ func (c *Client) Session() *engine.Session { return c.links[0].sess }
 
 // Echo sends SMB2 ECHO. The Future resolves when the server answers.
 func (c *Client) Echo(ctx context.Context) *future.Future[struct{}] {
-	f := c.pick().sess.Echo(ctx)
-	return future.Then(f, func(r *engine.Response) (struct{}, error) {
+	return goOp(c, ctx, func(ctx context.Context) (struct{}, error) {
+		r, err := c.pick().sess.Echo(ctx).Wait(ctx)
+		if err != nil {
+			return struct{}{}, err
+		}
 		if st := r.Status(); !st.IsSuccess() {
 			return struct{}{}, &StatusError{Op: "echo", Status: st}
 		}
@@ -425,13 +429,21 @@ func (c *Client) Echo(ctx context.Context) *future.Future[struct{}] {
 	})
 }
 
-// Close logs off (bounded by LogoffTimeout) and closes the connection.
-// Pending operations fail with an error matching net.ErrClosed. No
-// goroutine of the Client survives Close.
+// Close ends every operation under way, logs off (bounded by
+// LogoffTimeout) and closes the connection. Operations under way and any
+// started later fail with an error matching net.ErrClosed, and Close
+// returns once their Futures are resolved and their goroutines have
+// ended: no goroutine of the Client survives Close. The one exception is
+// an operation running the caller's own code (its io.Reader or io.Writer,
+// or a progress callback), which Close cannot interrupt and which may be
+// what called Close: that operation ends, with the same error, as soon as
+// that code returns.
 func (c *Client) Close() error {
 	if !c.closed.CompareAndSwap(false, true) {
 		return nil
 	}
+	idle := c.work.close()
+	defer func() { <-idle }()
 	var wg sync.WaitGroup
 	for _, l := range c.links {
 		wg.Add(1)

@@ -62,8 +62,8 @@ func (c *Client) RetrieveFile(ctx context.Context, share, path string, w io.Writ
 // (maxLength < 0: to the end; 0: only open the file).
 func (c *Client) RetrieveFileFromOffset(ctx context.Context, share, path string, w io.Writer, offset, maxLength int64, opts ...CallOption) *future.Future[FileTransfer] {
 	o := applyOptions(opts)
-	return onShare(c, ctx, share, func(s *ops.Share) (FileTransfer, error) {
-		attrs, n, err := s.Retrieve(ctx, path, w, offset, maxLength, o.snapshot, o.progress)
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (FileTransfer, error) {
+		attrs, n, err := s.Retrieve(ctx, path, c.work.writer(w), offset, maxLength, o.snapshot, c.work.progress(o.progress))
 		return FileTransfer{Attributes: uint32(attrs), Bytes: n}, err
 	})
 }
@@ -79,7 +79,7 @@ func (c *Client) StoreFile(ctx context.Context, share, path string, r io.Reader,
 // resolves with the offset after the last byte written.
 func (c *Client) StoreFileFromOffset(ctx context.Context, share, path string, r io.Reader, offset int64, truncate bool, opts ...CallOption) *future.Future[int64] {
 	o := applyOptions(opts)
-	return onShare(c, ctx, share, func(s *ops.Share) (int64, error) {
-		return s.Store(ctx, path, r, offset, truncate, o.progress)
+	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (int64, error) {
+		return s.Store(ctx, path, c.work.reader(r), offset, truncate, c.work.progress(o.progress))
 	})
 }

@@ -86,7 +86,7 @@ type Share struct {
 // connection to it. Operations connect to their share on first use, so
 // calling this is only needed to check access up front.
 func (c *Client) ConnectShare(ctx context.Context, share string) *future.Future[Share] {
-	return future.Go(func() (Share, error) {
+	return goOp(c, ctx, func(ctx context.Context) (Share, error) {
 		s, err := c.pick().trees.get(ctx, share)
 		if err != nil {
 			return Share{}, err

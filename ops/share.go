@@ -161,7 +161,7 @@ func (b *Budget) acquireRead(ctx context.Context, n int, haveInFlight bool) (boo
 	}
 	if err := b.reads.Acquire(ctx, r); err != nil {
 		b.release(n)
-		return false, err
+		return false, context.Cause(ctx) // Acquire gives ctx.Err(), not why ctx ended
 	}
 	return true, nil
 }
