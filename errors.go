@@ -30,6 +30,7 @@ var (
 	ErrSigningUnavailable    = engine.ErrSigningUnavailable
 	ErrEncryptionUnavailable = engine.ErrEncryptionUnavailable
 	ErrGuestRefused          = engine.ErrGuestRefused
+	ErrUnexpectedNullSession = engine.ErrUnexpectedNullSession
 	// ErrFileReplaced: a download larger than its first READ found another
 	// file under the name when it opened it again for the rest (see
 	// Client.RetrieveFile).

@@ -236,10 +236,7 @@ func (f *File) StatContext(ctx context.Context) (SharedFile, error) {
 
 // Stat returns the file's attributes as an fs.FileInfo.
 func (f *File) Stat() (fs.FileInfo, error) {
-	if err := f.live("stat"); err != nil {
-		return nil, err
-	}
-	sf, err := f.f.Stat(context.Background())
+	sf, err := f.StatContext(context.Background())
 	if err != nil {
 		return nil, err
 	}

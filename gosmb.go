@@ -86,7 +86,10 @@ type Options struct {
 	// on: Samba's "map to guest", or someone on the path, since a guest
 	// session has no key to sign with. Windows refuses such "insecure
 	// guest logons" by default; pysmb, and gosmb by default, accept them
-	// (Session().IsGuest() tells).
+	// (Session().IsGuest() tells). Whatever this says, a logon with
+	// credentials is refused when the server makes it an anonymous (null)
+	// session (ErrUnexpectedNullSession), or a guest session although it
+	// said it requires signing (ErrSigningUnavailable).
 	RefuseGuest bool
 
 	// MinDialect and MaxDialect bound the dialects offered; zero means

@@ -61,6 +61,31 @@ func TestRefuseGuest(t *testing.T) {
 	}
 }
 
+// A server that requires signing cannot sign a guest session: the logon
+// it turns into one fails (as Windows refuses it), even without
+// RefuseGuest, while an anonymous logon asked for still works.
+func TestGuestRefusedWhenServerRequiresSigning(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{Guest: true, Signing: "mandatory"})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: "no-such-user", Password: "whatever"})
+	if err == nil {
+		c.Close()
+	}
+	var ae *gosmb.AuthError
+	if !errors.As(err, &ae) || !errors.Is(err, gosmb.ErrSigningUnavailable) {
+		t.Fatalf("guest fallback on a server that requires signing: %v, want an *AuthError matching ErrSigningUnavailable", err)
+	}
+	a := dial(t, srv, gosmb.Options{Anonymous: true})
+	if _, err := a.ListShares(ctx).Wait(ctx); err != nil {
+		t.Fatalf("ListShares on an anonymous session: %v", err)
+	}
+	u := dial(t, srv, gosmb.Options{})
+	if !u.Session().Signed() {
+		t.Fatal("the user's session on a server that requires signing is not signed")
+	}
+}
+
 func TestAnonymousIPC(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
 	c := dial(t, srv, gosmb.Options{Anonymous: true})

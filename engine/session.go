@@ -63,6 +63,9 @@ var (
 	ErrSigningUnavailable    = errors.New("gosmb: signing is required but the session has no key (guest or anonymous logon)")
 	ErrEncryptionUnavailable = errors.New("gosmb: encryption is required but not possible on this session")
 	ErrGuestRefused          = errors.New("gosmb: the server made the logon a guest session, and guest sessions are refused")
+	// ErrUnexpectedNullSession: the server answered a logon with
+	// credentials with an anonymous (null) session.
+	ErrUnexpectedNullSession = errors.New("gosmb: the server made a logon with credentials an anonymous session")
 )
 
 // SessionOptions configures SESSION_SETUP.
@@ -223,7 +226,20 @@ func (s *Session) installKeys(n *Negotiated, opts SessionOptions, authKey, preau
 	if opts.RefuseGuest && s.Flags&SessionFlagIsGuest != 0 {
 		return &AuthError{Err: ErrGuestRefused}
 	}
+	if !opts.Anonymous && s.Flags&SessionFlagIsNull != 0 {
+		// A logon with credentials is never a null session: this reply
+		// (whose flags nothing authenticates) would strip the session of
+		// its key, and so of signing and validate-negotiate.
+		return &AuthError{Err: ErrUnexpectedNullSession}
+	}
 	noKey := len(authKey) == 0 || s.Flags&(SessionFlagIsGuest|SessionFlagIsNull) != 0
+	if noKey && !opts.Anonymous && n.SigningRequired {
+		// The server said it requires signing, and a session without a
+		// key cannot sign: either the server is inconsistent or someone
+		// on the path turned the logon into a guest session. Windows
+		// refuses guest logons to such servers too.
+		return &AuthError{Err: fmt.Errorf("%w: the server requires signing, yet made the logon a guest session", ErrSigningUnavailable)}
+	}
 	if len(authKey) == 0 && !opts.Anonymous && s.Flags&(SessionFlagIsGuest|SessionFlagIsNull) == 0 {
 		// A logon that was not anonymous and that the server did not
 		// make a guest or null session yields a key; without one,
