@@ -96,7 +96,7 @@ func (c *Conn) handleFrame(fb *frameBuf) error {
 		}
 		return c.handleSealed(fb)
 	case smb2.ProtocolID:
-		return c.dispatchChain(buf, false, fb)
+		return c.dispatchChain(buf, 0, fb)
 	case [4]byte{0xFF, 'S', 'M', 'B'}:
 		return c.handleSMB1(buf)
 	default:
@@ -131,16 +131,17 @@ func (c *Conn) offload(fn func()) bool {
 
 // handleSealed decrypts a TRANSFORM frame and dispatches what it carries.
 func (c *Conn) handleSealed(fb *frameBuf) error {
-	plain, err := c.decrypt(fb.b)
+	plain, sid, err := c.decrypt(fb.b)
 	if err != nil {
 		return err
 	}
-	return c.dispatchChain(plain, true, fb)
+	return c.dispatchChain(plain, sid, fb)
 }
 
 // dispatchChain dispatches each message of a (possibly compound) chain in
-// buf, which lies in fb.
-func (c *Conn) dispatchChain(buf []byte, encrypted bool, fb *frameBuf) error {
+// buf, which lies in fb. sealedBy is the session whose keys decrypted the
+// frame, 0 for a frame that came in the clear.
+func (c *Conn) dispatchChain(buf []byte, sealedBy uint64, fb *frameBuf) error {
 	for len(buf) > 0 {
 		var h smb2.Header
 		if err := h.Decode(buf); err != nil {
@@ -159,7 +160,7 @@ func (c *Conn) dispatchChain(buf []byte, encrypted bool, fb *frameBuf) error {
 			buf = nil
 		}
 		fb.retain()
-		c.dispatch(&h, msg, encrypted, fb)
+		c.dispatch(&h, msg, sealedBy, fb)
 	}
 	return nil
 }
@@ -167,7 +168,8 @@ func (c *Conn) dispatchChain(buf []byte, encrypted bool, fb *frameBuf) error {
 // dispatch hands one response message to the request awaiting it, with
 // one reference to its frame buffer: the Response keeps it until Release,
 // every other path drops it here.
-func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf) {
+func (c *Conn) dispatch(h *smb2.Header, msg []byte, sealedBy uint64, fb *frameBuf) {
+	encrypted := sealedBy != 0
 	delivered := false
 	defer func() {
 		if !delivered {
@@ -180,9 +182,10 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 	}
 	// [MS-SMB2] 3.2.5.19: an oplock/lease break notification has
 	// MessageId 0xFFFFFFFFFFFFFFFF and answers no request. gosmb asks for
-	// neither oplocks nor leases, so only its credits matter.
+	// neither oplocks nor leases, so one is unsolicited; nothing verifies
+	// it (3.2.5.1.3), so its credits are not taken either.
 	if h.MessageID == ^uint64(0) {
-		c.credits.grant(uint32(h.Credits))
+		c.log.Debug("unsolicited break notification ignored", zap.Stringer("command", h.Command))
 		return
 	}
 
@@ -196,6 +199,12 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 	// [MS-SMB2] 3.2.5.1.5: an interim response keeps the request pending
 	// and carries the AsyncId that a CANCEL must name.
 	if h.Status == ntstatus.Pending && h.IsAsync() {
+		if cl.isAsync {
+			// A server sends one interim response per request; nothing
+			// verifies them (3.2.5.1.3), so more are not believed.
+			c.mu.Unlock()
+			return
+		}
 		cl.isAsync, cl.asyncID = true, h.AsyncID
 		abandoned := cl.abandoned
 		c.mu.Unlock()
@@ -223,9 +232,10 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 	}
 
 	cl.stopWatch()
-	c.credits.complete(cl.charge, uint32(h.Credits))
 	if abandoned {
-		if cl.onAbandoned != nil && h.Command == cl.cmd && c.verify(cl, h, msg, encrypted) == nil {
+		ok := h.Command == cl.cmd && c.verify(cl, h, msg, sealedBy) == nil
+		c.settleCredits(cl, h, ok)
+		if ok && cl.onAbandoned != nil {
 			resp := &Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted, buf: fb}
 			delivered = true
 			c.bg.Add(1)
@@ -237,6 +247,7 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 		return
 	}
 	if h.Command != cl.cmd {
+		c.settleCredits(cl, h, false)
 		cl.resolve.Resolve(nil, &ProtocolError{Msg: fmt.Sprintf("%s response to %s request (message %d)", h.Command, cl.cmd, h.MessageID)})
 		return
 	}
@@ -246,33 +257,48 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf
 		// Check a large signature on a worker, so that one big signed
 		// READ does not hold up the replies behind it.
 		hdr := *h
-		if c.offload(func() { c.finish(cl, &hdr, msg, encrypted, fb) }) {
+		if c.offload(func() { c.finish(cl, &hdr, msg, sealedBy, fb) }) {
 			return
 		}
 	}
-	c.finish(cl, h, msg, encrypted, fb)
+	c.finish(cl, h, msg, sealedBy, fb)
 }
 
 // finish verifies a final response and resolves its request with it; it
 // owns one reference to fb.
-func (c *Conn) finish(cl *call, h *smb2.Header, msg []byte, encrypted bool, fb *frameBuf) {
-	if err := c.verify(cl, h, msg, encrypted); err != nil {
+func (c *Conn) finish(cl *call, h *smb2.Header, msg []byte, sealedBy uint64, fb *frameBuf) {
+	err := c.verify(cl, h, msg, sealedBy)
+	c.settleCredits(cl, h, err == nil)
+	if err != nil {
 		c.log.Warn("response failed verification",
 			zap.Stringer("command", h.Command), zap.Uint64("mid", h.MessageID), zap.Error(err))
 		cl.resolve.Resolve(nil, err)
 		fb.release()
 		return
 	}
-	if !cl.resolve.Resolve(&Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted, buf: fb}, nil) {
+	if !cl.resolve.Resolve(&Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: sealedBy != 0, buf: fb}, nil) {
 		fb.release()
 	}
+}
+
+// settleCredits gives back the credits cl was charged and takes those its
+// final response h grants; a response that failed verification grants at
+// most the charge, so that a forgery cannot inflate the balance (the
+// genuine reply, if one comes, finds nothing pending and is dropped).
+func (c *Conn) settleCredits(cl *call, h *smb2.Header, verified bool) {
+	granted := uint32(h.Credits)
+	if !verified {
+		granted = min(granted, cl.charge)
+	}
+	c.credits.complete(cl.charge, granted)
 }
 
 // verify checks a final response's signature per [MS-SMB2] 3.2.5.1.3: a
 // signed message is always verified when the session has a key; an
 // unsigned one is refused when the session requires signing. Encrypted
 // messages are authenticated by decryption instead.
-func (c *Conn) verify(cl *call, h *smb2.Header, msg []byte, encrypted bool) error {
+func (c *Conn) verify(cl *call, h *smb2.Header, msg []byte, sealedBy uint64) error {
+	encrypted := sealedBy != 0
 	sess := cl.sess
 	if sess == nil {
 		return nil
@@ -286,7 +312,9 @@ func (c *Conn) verify(cl *call, h *smb2.Header, msg []byte, encrypted bool) erro
 		return &SignatureError{Command: h.Command, MessageID: h.MessageID, Unencrypted: true}
 	}
 	if encrypted {
-		if h.SessionID != sess.ID {
+		// Sealed with this session's keys, not another's on the same
+		// connection: whoever holds those could write anything here.
+		if sealedBy != sess.ID || h.SessionID != sess.ID {
 			return &SignatureError{Command: h.Command, MessageID: h.MessageID, Unencrypted: true}
 		}
 		return nil
@@ -313,25 +341,26 @@ func (c *Conn) verify(cl *call, h *smb2.Header, msg []byte, encrypted bool) erro
 	return nil
 }
 
-// decrypt opens a TRANSFORM frame with the keys of the session it names.
-func (c *Conn) decrypt(frame []byte) ([]byte, error) {
+// decrypt opens a TRANSFORM frame with the keys of the session it names,
+// and returns that session's id (never 0) with the plaintext.
+func (c *Conn) decrypt(frame []byte) ([]byte, uint64, error) {
 	if len(frame) < transformOverhead {
-		return nil, &ProtocolError{Msg: fmt.Sprintf("%d-byte TRANSFORM frame", len(frame))}
+		return nil, 0, &ProtocolError{Msg: fmt.Sprintf("%d-byte TRANSFORM frame", len(frame))}
 	}
 	sid := binary.LittleEndian.Uint64(frame[44:52])
 	c.mu.Lock()
 	sess := c.sessions[sid]
 	c.mu.Unlock()
 	if sess == nil || sess.opener == nil {
-		return nil, &ProtocolError{Msg: fmt.Sprintf("encrypted message for unknown session 0x%x", sid)}
+		return nil, 0, &ProtocolError{Msg: fmt.Sprintf("encrypted message for unknown session 0x%x", sid)}
 	}
 	plain, _, err := sess.opener.Open(frame[transformOverhead:transformOverhead], frame)
 	if err != nil {
 		// A message we cannot authenticate cannot be attributed to a
 		// request either; the stream can no longer be trusted.
-		return nil, &ProtocolError{Msg: "decrypting message", Err: err}
+		return nil, 0, &ProtocolError{Msg: "decrypting message", Err: err}
 	}
-	return plain, nil
+	return plain, sid, nil
 }
 
 // handleSMB1 handles an SMB1 message. Until the SMB1 dialect is in place

@@ -85,6 +85,43 @@ func TestPlaintextReplyOnEncryptedSessionRefused(t *testing.T) {
 	}
 }
 
+// TestReplySealedForAnotherSessionRefused: a reply sealed with another
+// session's keys on the same connection (whoever holds those could write
+// anything inside) is not accepted for a request of this session, even
+// when its inner header names this session.
+func TestReplySealedForAnotherSessionRefused(t *testing.T) {
+	c, s := newFake(t, Config{})
+	primeCredits(t, c, s, 10)
+	sess := encryptedSession(c)
+	other := &Session{ID: 0x88, conn: c, sealer: plainTransform{}, opener: plainTransform{}, encryptAll: true}
+	c.mu.Lock()
+	c.sessions[other.ID] = other
+	c.mu.Unlock()
+	reply := func(tag uint64, sealedBy uint64) *future.Future[*Response] {
+		r := echoReq(tag)
+		r.Session = sess
+		f := c.Send(context.Background(), r)
+		raw := s.nextRaw()
+		var h smb2.Header
+		h.Decode(raw[transformOverhead:])
+		rh := smb2.Header{Command: h.Command, Flags: smb2.FlagServerToRedir, MessageID: h.MessageID, SessionID: sess.ID, Credits: 1}
+		msg := append(rh.Append(nil), echoBody(tag)...)
+		frame, _ := plainTransform{}.Seal(make([]byte, netbios.HeaderLen), sealedBy, msg)
+		netbios.PutHeader(frame, len(frame)-netbios.HeaderLen)
+		s.writeRaw(frame)
+		return f
+	}
+	_, err := reply(1, other.ID).Wait(context.Background())
+	var se *SignatureError
+	if !errors.As(err, &se) || !se.Unencrypted {
+		t.Fatalf("reply sealed for another session: %v, want SignatureError{Unencrypted}", err)
+	}
+	resp, err := reply(2, sess.ID).Wait(context.Background())
+	if err != nil || tagOf(resp.Body) != 2 {
+		t.Fatalf("reply sealed for the request's session: %v", err)
+	}
+}
+
 // TestCancelRacingSendIsNeverLost cancels requests at random moments
 // around their send. Every Future must resolve, and every request the
 // server saw is answered, leaving nothing pending.
@@ -310,5 +347,81 @@ func TestSendWaitsForAnotherWriterHoldingItsPayload(t *testing.T) {
 	var ce *ConnError
 	if _, err := f.Wait(context.Background()); !errors.As(err, &ce) {
 		t.Fatalf("the WRITE's Future: %v, want a *ConnError", err)
+	}
+}
+
+// sigByteSigner accepts any signature but one whose first byte is 0xBD.
+type sigByteSigner struct{}
+
+func (sigByteSigner) Sign(msg []byte) error { return nil }
+
+func (sigByteSigner) Verify(msg []byte) error {
+	if msg[48] == 0xBD {
+		return errors.New("bad signature")
+	}
+	return nil
+}
+
+// TestUnverifiedMessagesGrantNoCredits: credits come only from what can be
+// trusted. A reply that fails verification gives back no more than its
+// request's charge, a second interim response and an unsolicited break
+// notification (neither of which anything verifies) grant nothing; the
+// genuine first interim and a verified reply do.
+func TestUnverifiedMessagesGrantNoCredits(t *testing.T) {
+	c, s := newFake(t, Config{})
+	primeCredits(t, c, s, 10)
+	sess := &Session{ID: 0x55, conn: c, signer: sigByteSigner{}, signRequests: true}
+	send := func(tag uint64) (*future.Future[*Response], fakeReq) {
+		r := echoReq(tag)
+		r.Session = sess
+		f := c.Send(context.Background(), r)
+		return f, s.next()
+	}
+	avail := func() uint32 {
+		a, _ := c.Credits()
+		return a
+	}
+	final := func(req fakeReq, credits uint16, sig byte) {
+		h := smb2.Header{Command: req.h.Command, Credits: credits, Flags: smb2.FlagServerToRedir | smb2.FlagSigned,
+			MessageID: req.h.MessageID, SessionID: req.h.SessionID}
+		h.Signature[0] = sig
+		if err := s.writeMsg(&h, req.body); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	before := avail()
+	f, req := send(1)
+	final(req, 4999, 0xBD) // forged: bad signature, a huge grant
+	if _, err := f.Wait(context.Background()); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("reply with a bad signature: %v, want ErrBadSignature", err)
+	}
+	if got := avail(); got > before {
+		t.Fatalf("a reply that failed verification took the balance from %d to %d credits", before, got)
+	}
+
+	before = avail()
+	f, req = send(2)
+	if err := s.interim(req, 7, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.interim(req, 8, 4000); err != nil { // a second interim: forged
+		t.Fatal(err)
+	}
+	brk := smb2.Header{Command: smb2.CommandOplockBreak, Flags: smb2.FlagServerToRedir, MessageID: ^uint64(0), Credits: 4000}
+	if err := s.writeMsg(&brk, make([]byte, 24)); err != nil {
+		t.Fatal(err)
+	}
+	done := smb2.Header{Command: req.h.Command, Credits: 2, Flags: smb2.FlagServerToRedir | smb2.FlagAsyncCommand | smb2.FlagSigned,
+		MessageID: req.h.MessageID, AsyncID: 7, SessionID: req.h.SessionID}
+	if err := s.writeMsg(&done, req.body); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Wait(context.Background()); err != nil {
+		t.Fatalf("genuine reply after the interim: %v", err)
+	}
+	// The echo cost 1 and its reply gave 2, the first interim 3.
+	if got, want := avail(), before-1+2+3; got != want {
+		t.Fatalf("balance %d after interim, forged interim, break and reply; want %d", got, want)
 	}
 }
