@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/gosmb/gosmb"
 	"github.com/gosmb/gosmb/future"
@@ -295,8 +297,8 @@ func (r *blockingReader) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestCloseEndsOperations closes a client in the middle of downloads,
-// stats and an upload whose reader blocks. When Close returns every
+// TestCloseEndsOperations closes a client (twice at once) in the middle
+// of downloads, stats and an upload whose reader blocks. When Close returns every
 // operation not inside the caller's code has resolved, with success or an
 // error matching net.ErrClosed; the upload fails as soon as its reader
 // returns; operations started after Close fail at once.
@@ -324,7 +326,10 @@ func TestCloseEndsOperations(t *testing.T) {
 		t.Fatal("the upload never read its reader dry")
 	}
 
-	closed := make(chan error, 1)
+	// Two Closes at once (a deferred Close and another, say): whichever
+	// returns first, it returns after the operations have ended.
+	closed := make(chan error, 2)
+	go func() { closed <- c.Close() }()
 	go func() { closed <- c.Close() }()
 	select {
 	case err := <-closed:
@@ -346,6 +351,9 @@ func TestCloseEndsOperations(t *testing.T) {
 		}
 	}
 
+	if err := <-closed; err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
 	close(r.release)
 	n, err := up.Wait(ctx)
 	if !errors.Is(err, net.ErrClosed) {
@@ -383,5 +391,86 @@ func TestCloseFromAProgressCallback(t *testing.T) {
 	}
 	if err := <-closed; err != nil {
 		t.Fatalf("Close: %v", err)
+	}
+}
+
+// TestFileCallsDuringClose: File calls under way when the Client closes
+// fail with net.ErrClosed (not with the server's answer to requests that
+// crossed the LOGOFF), and Close waits for them.
+func TestFileCallsDuringClose(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), make([]byte, 8<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, srv, gosmb.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	f, err := c.OpenFile(ctx, srv.Share, "f", os.O_RDWR).Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 1000)
+	var started sync.WaitGroup
+	for i := range 16 {
+		wg.Add(1)
+		started.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 1<<20)
+			off := int64(i%8) << 20
+			for k := 0; ; k++ {
+				var err error
+				if i%2 == 0 {
+					_, err = f.ReadAt(buf, off)
+				} else {
+					_, err = f.WriteAt(buf, off)
+				}
+				if k == 0 {
+					started.Done()
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	started.Wait()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if !errors.Is(err, net.ErrClosed) {
+			t.Errorf("File call under way at Close: %v, want net.ErrClosed", err)
+		}
+	}
+}
+
+// TestDialCancelledAsItSucceeds: a ctx that ends just as the logon
+// succeeds fails Dial, and the Client it had made is closed rather than
+// left logged on with its goroutines running.
+func TestDialCancelledAsItSucceeds(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The engine logs "session established" at the end of the logon: end
+	// ctx right there.
+	core := zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(io.Discard), zapcore.DebugLevel)
+	logger := zap.New(core, zap.Hooks(func(e zapcore.Entry) error {
+		if e.Message == "session established" {
+			cancel()
+		}
+		return nil
+	}))
+	c, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password, Logger: logger})
+	if c != nil || !errors.Is(err, context.Canceled) {
+		if c != nil {
+			c.Close()
+		}
+		t.Fatalf("Dial whose ctx ended as the logon succeeded: %v, %v; want no Client and context.Canceled", c, err)
 	}
 }

@@ -9,8 +9,8 @@ import (
 // error, or a dial error from the net package.
 type (
 	// StatusError is an operation the server refused, with the NTSTATUS.
-	// It matches fs.ErrNotExist, fs.ErrExist and fs.ErrPermission where
-	// the status means that.
+	// It matches fs.ErrNotExist, fs.ErrExist, fs.ErrPermission and
+	// fs.ErrInvalid where the status means that.
 	StatusError = engine.StatusError
 	// AuthError is a failed logon, with the NTSTATUS the server gave.
 	AuthError = engine.AuthError

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/ops"
+	"github.com/gosmb/gosmb/proto/ntstatus"
 	"github.com/gosmb/gosmb/proto/smb2"
 )
 
@@ -25,6 +26,7 @@ import (
 // RetrieveFile/StoreFile. File is safe for concurrent use; Read, Write
 // and Seek share one offset.
 type File struct {
+	c      *Client
 	f      *ops.File
 	append bool
 	closed atomic.Bool // Close has succeeded, or is under way
@@ -63,11 +65,9 @@ func (c *Client) OpenFile(ctx context.Context, share, path string, flag int) *fu
 		if err != nil {
 			return nil, err
 		}
-		file := &File{f: f, append: flag&os.O_APPEND != 0}
-		if file.append {
-			file.off = f.EndOfFile
-		}
-		return file, nil
+		// O_APPEND moves each write to the end, not the offset: reads
+		// start at 0, as with os.File.
+		return &File{c: c, f: f, append: flag&os.O_APPEND != 0}, nil
 	})
 }
 
@@ -85,10 +85,12 @@ func (c *Client) Create(ctx context.Context, share, path string) *future.Future[
 func (f *File) Name() string { return f.f.Name }
 
 // ReadAtContext reads len(p) bytes at off; io.EOF when the file ends first.
-func (f *File) ReadAtContext(ctx context.Context, p []byte, off int64) (int, error) {
-	if err := f.live("read"); err != nil {
+func (f *File) ReadAtContext(ctx context.Context, p []byte, off int64) (n int, err error) {
+	ctx, end, err := f.begin(ctx, "read")
+	if err != nil {
 		return 0, err
 	}
+	defer func() { err = f.end(end, "read", err) }()
 	return f.f.ReadAt(ctx, p, off)
 }
 
@@ -103,10 +105,12 @@ var ErrWriteAtInAppendMode = errors.New("gosmb: WriteAt on a file opened with O_
 
 // WriteAtContext writes p at off. A file opened with O_APPEND refuses it
 // (ErrWriteAtInAppendMode), as an os.File does.
-func (f *File) WriteAtContext(ctx context.Context, p []byte, off int64) (int, error) {
-	if err := f.live("write"); err != nil {
+func (f *File) WriteAtContext(ctx context.Context, p []byte, off int64) (n int, err error) {
+	ctx, end, err := f.begin(ctx, "write")
+	if err != nil {
 		return 0, err
 	}
+	defer func() { err = f.end(end, "write", err) }()
 	if f.append {
 		return 0, ErrWriteAtInAppendMode
 	}
@@ -119,16 +123,18 @@ func (f *File) WriteAt(p []byte, off int64) (int, error) {
 }
 
 // Read implements io.Reader at the file's offset.
-func (f *File) Read(p []byte) (int, error) {
-	if err := f.live("read"); err != nil {
+func (f *File) Read(p []byte) (n int, err error) {
+	ctx, end, err := f.begin(context.Background(), "read")
+	if err != nil {
 		return 0, err
 	}
+	defer func() { err = f.end(end, "read", err) }()
 	if len(p) == 0 {
 		return 0, nil
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	n, err := f.f.ReadAt(context.Background(), p, f.off)
+	n, err = f.f.ReadAt(ctx, p, f.off)
 	f.off += int64(n)
 	if err == io.EOF && n > 0 {
 		err = nil
@@ -141,27 +147,29 @@ func (f *File) Read(p []byte) (int, error) {
 // offset is (a Read or Seek may have moved it; another client may have
 // appended): that takes a round trip for the size first, and is not
 // atomic against other clients writing to the file at the same time.
-func (f *File) Write(p []byte) (int, error) {
-	if err := f.live("write"); err != nil {
+func (f *File) Write(p []byte) (n int, err error) {
+	ctx, end, err := f.begin(context.Background(), "write")
+	if err != nil {
 		return 0, err
 	}
+	defer func() { err = f.end(end, "write", err) }()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.toEndForAppend(); err != nil {
+	if err := f.toEndForAppend(ctx); err != nil {
 		return 0, err
 	}
-	n, err := f.f.WriteAt(context.Background(), p, f.off)
+	n, err = f.f.WriteAt(ctx, p, f.off)
 	f.off += int64(n)
 	return n, err
 }
 
 // toEndForAppend moves the offset of a file opened with O_APPEND to the
 // end of the file as the server has it now. f.mu is held.
-func (f *File) toEndForAppend() error {
+func (f *File) toEndForAppend(ctx context.Context) error {
 	if !f.append {
 		return nil
 	}
-	st, err := f.f.Stat(context.Background())
+	st, err := f.f.Stat(ctx)
 	if err != nil {
 		return err
 	}
@@ -170,10 +178,12 @@ func (f *File) toEndForAppend() error {
 }
 
 // Seek implements io.Seeker. SeekEnd asks the server for the size.
-func (f *File) Seek(offset int64, whence int) (int64, error) {
-	if err := f.live("seek"); err != nil {
+func (f *File) Seek(offset int64, whence int) (pos int64, err error) {
+	ctx, end, err := f.begin(context.Background(), "seek")
+	if err != nil {
 		return 0, err
 	}
+	defer func() { err = f.end(end, "seek", err) }()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var base int64
@@ -182,7 +192,7 @@ func (f *File) Seek(offset int64, whence int) (int64, error) {
 	case io.SeekCurrent:
 		base = f.off
 	case io.SeekEnd:
-		st, err := f.f.Stat(context.Background())
+		st, err := f.f.Stat(ctx)
 		if err != nil {
 			return f.off, err
 		}
@@ -198,39 +208,55 @@ func (f *File) Seek(offset int64, whence int) (int64, error) {
 }
 
 // ReadFrom implements io.ReaderFrom: it uploads r from the file's offset
-// with a window of WRITE requests in flight.
-func (f *File) ReadFrom(r io.Reader) (int64, error) {
-	if err := f.live("write"); err != nil {
+// with a window of WRITE requests in flight. The offset moves by what was
+// written once r is exhausted; r may itself use the File meanwhile.
+func (f *File) ReadFrom(r io.Reader) (n int64, err error) {
+	ctx, end, err := f.begin(context.Background(), "write")
+	if err != nil {
 		return 0, err
 	}
+	defer func() { err = f.end(end, "write", err) }()
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.toEndForAppend(); err != nil {
+	if err := f.toEndForAppend(ctx); err != nil {
+		f.mu.Unlock()
 		return 0, err
 	}
-	n, err := f.f.WriteFrom(context.Background(), r, f.off, nil)
+	off := f.off
+	f.mu.Unlock()
+	n, err = f.f.WriteFrom(ctx, f.c.work.reader(r), off, nil)
+	f.mu.Lock()
 	f.off += n
+	f.mu.Unlock()
 	return n, err
 }
 
 // WriteTo implements io.WriterTo: it downloads from the file's offset to
-// the end with a window of READ requests in flight.
-func (f *File) WriteTo(w io.Writer) (int64, error) {
-	if err := f.live("read"); err != nil {
+// the end with a window of READ requests in flight. The offset moves by
+// what was read once the end is reached; w may itself use the File
+// meanwhile (io.Copy(f, f) does not deadlock).
+func (f *File) WriteTo(w io.Writer) (n int64, err error) {
+	ctx, end, err := f.begin(context.Background(), "read")
+	if err != nil {
 		return 0, err
 	}
+	defer func() { err = f.end(end, "read", err) }()
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	n, err := f.f.ReadTo(context.Background(), w, f.off, -1, nil)
+	off := f.off
+	f.mu.Unlock()
+	n, err = f.f.ReadTo(ctx, f.c.work.writer(w), off, -1, nil)
+	f.mu.Lock()
 	f.off += n
+	f.mu.Unlock()
 	return n, err
 }
 
 // StatContext returns the file's attributes from the server.
-func (f *File) StatContext(ctx context.Context) (SharedFile, error) {
-	if err := f.live("stat"); err != nil {
+func (f *File) StatContext(ctx context.Context) (sf SharedFile, err error) {
+	ctx, end, err := f.begin(ctx, "stat")
+	if err != nil {
 		return SharedFile{}, err
 	}
+	defer func() { err = f.end(end, "stat", err) }()
 	return f.f.Stat(ctx)
 }
 
@@ -244,27 +270,36 @@ func (f *File) Stat() (fs.FileInfo, error) {
 }
 
 // Truncate changes the file's size.
-func (f *File) Truncate(ctx context.Context, size int64) error {
-	if err := f.live("truncate"); err != nil {
+func (f *File) Truncate(ctx context.Context, size int64) (err error) {
+	ctx, end, err := f.begin(ctx, "truncate")
+	if err != nil {
 		return err
 	}
+	defer func() { err = f.end(end, "truncate", err) }()
 	return f.f.Truncate(ctx, size)
 }
 
 // Sync asks the server to flush the file to stable storage.
-func (f *File) Sync(ctx context.Context) error {
-	if err := f.live("sync"); err != nil {
+func (f *File) Sync(ctx context.Context) (err error) {
+	ctx, end, err := f.begin(ctx, "sync")
+	if err != nil {
 		return err
 	}
+	defer func() { err = f.end(end, "sync", err) }()
 	return f.f.Flush(ctx)
 }
 
 // CloseContext closes the handle.
 func (f *File) CloseContext(ctx context.Context) error {
+	ctx, end, err := f.c.work.start(ctx)
+	if err != nil {
+		return err
+	}
+	defer end()
 	if !f.closed.CompareAndSwap(false, true) {
 		return &fs.PathError{Op: "close", Path: f.f.Name, Err: fs.ErrClosed}
 	}
-	err := f.f.Close(ctx)
+	err = f.f.Close(ctx)
 	var se *StatusError
 	if err != nil && !errors.As(err, &se) {
 		// Not sent, or no answer (ctx ended, connection lost): the
@@ -288,11 +323,23 @@ var (
 
 var errIsDir = errors.New("is a directory")
 
-// live returns the error of an operation op on a closed File: an
-// *fs.PathError matching fs.ErrClosed, as os.File's.
-func (f *File) live(op string) error {
+// begin starts one call op on f as an operation of its Client, which
+// Close ends and waits for: it fails on a closed File (an *fs.PathError
+// matching fs.ErrClosed, as os.File's) or Client (net.ErrClosed).
+func (f *File) begin(ctx context.Context, op string) (context.Context, func(), error) {
 	if f.closed.Load() {
+		return nil, nil, &fs.PathError{Op: op, Path: f.f.Name, Err: fs.ErrClosed}
+	}
+	return f.c.work.start(ctx)
+}
+
+// end ends a call begin started and returns its error, with a server's
+// STATUS_FILE_CLOSED for a call that raced Close made what a call after
+// Close gets.
+func (f *File) end(end func(), op string, err error) error {
+	end()
+	if err != nil && f.closed.Load() && errors.Is(err, ntstatus.FileClosed) {
 		return &fs.PathError{Op: op, Path: f.f.Name, Err: fs.ErrClosed}
 	}
-	return nil
+	return err
 }

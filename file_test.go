@@ -142,11 +142,11 @@ func TestAppendWritesAtTheEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if _, err := a.Seek(0, io.SeekStart); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.ReadFull(a, make([]byte, 2)); err != nil {
-		t.Fatal(err)
+	// As with os.File, O_APPEND moves writes, not the offset: reading
+	// starts at the beginning.
+	head := make([]byte, 2)
+	if _, err := io.ReadFull(a, head); err != nil || string(head) != "01" {
+		t.Fatalf("first read of an O_APPEND file: %q, %v; want \"01\"", head, err)
 	}
 	if _, err := b.Write([]byte("ab")); err != nil {
 		t.Fatal(err)
@@ -209,5 +209,55 @@ func TestFSView(t *testing.T) {
 	}
 	if _, err := fs.Stat(fsys, "nope"); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Stat missing: %v", err)
+	}
+	// Names io/fs allows but SMB does not are invalid, not a server error.
+	if _, err := fs.Stat(fsys, "a*.txt"); !errors.Is(err, fs.ErrInvalid) {
+		t.Fatalf("Stat of a name with '*': %v, want fs.ErrInvalid", err)
+	}
+	// A closed directory reads no more.
+	d, err := fsys.Open("dir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.(fs.ReadDirFile).ReadDir(-1); !errors.Is(err, fs.ErrClosed) {
+		t.Fatalf("ReadDir after Close: %v, want fs.ErrClosed", err)
+	}
+}
+
+// TestCopyFileOntoItself: io.Copy(f, f) (WriteTo with f as the writer,
+// whose in-place path asks f for its offset) must not deadlock.
+func TestCopyFileOntoItself(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	content := bytes.Repeat([]byte("0123456789"), 300000)
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
+	f, err := c.OpenFile(ctx, srv.Share, "f", os.O_RDWR).Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(f, f)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("io.Copy(f, f): %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("io.Copy(f, f) hung")
+	}
+	// Each byte read was written back where it was read from.
+	if got := readLocal(t, srv.ShareDir, "f"); !bytes.Equal(got, content) {
+		t.Fatalf("after io.Copy(f, f): %d bytes, differing from the %d there before", len(got), len(content))
 	}
 }

@@ -129,15 +129,25 @@ type dirFile struct {
 	entries []fs.DirEntry
 	read    bool
 	pos     int
+	closed  bool
 }
 
 func (d *dirFile) Stat() (fs.FileInfo, error) { return d.info, nil }
 func (d *dirFile) Read([]byte) (int, error) {
 	return 0, pathErr("read", d.name, errIsDir)
 }
-func (d *dirFile) Close() error { return nil }
+func (d *dirFile) Close() error {
+	if d.closed {
+		return pathErr("close", d.name, fs.ErrClosed)
+	}
+	d.closed = true
+	return nil
+}
 
 func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	if d.closed {
+		return nil, pathErr("readdir", d.name, fs.ErrClosed)
+	}
 	if !d.read {
 		es, err := d.fs.ReadDir(d.name)
 		if err != nil {

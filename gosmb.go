@@ -141,11 +141,12 @@ type Options struct {
 // Client is a connection to one SMB server with one authenticated session.
 // It is safe for concurrent use; every method returns at once with a Future.
 type Client struct {
-	host   string
-	opts   Options
-	links  []*link // one per TCP connection; links[0] is the primary
-	closed atomic.Bool
-	work   opGroup // the operations under way
+	host      string
+	opts      Options
+	links     []*link // one per TCP connection; links[0] is the primary
+	closeOnce sync.Once
+	pickMu    sync.Mutex // take's pick and count, together
+	work      opGroup    // the operations under way
 }
 
 // link is one TCP connection of a Client with its session, its connected
@@ -157,13 +158,21 @@ type link struct {
 	trees  treeCache
 	budget *ops.Budget
 	kaDone chan struct{} // closed when the keepalive goroutine returns; nil without one
+	// ops counts the operations running on this link, so that a burst
+	// started at once spreads before any of it has sent a request.
+	ops atomic.Int64
 }
 
 // Dial connects to addr (host or host:port; port 445 by default),
 // negotiates, authenticates and returns a ready Client. ctx bounds the
 // whole dial. A rejected logon is an *AuthError carrying the NTSTATUS.
 func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
-	return DialAsync(ctx, addr, opts).Wait(ctx)
+	f := DialAsync(ctx, addr, opts)
+	// Not f.Wait(ctx): the handshake ends promptly with ctx anyway, and a
+	// ctx that ended just as it succeeded must not leave the Client to
+	// nobody.
+	<-f.Done()
+	return f.Result()
 }
 
 // DialAsync is Dial returning a Future that resolves once authentication
@@ -199,7 +208,14 @@ func DialAsync(ctx context.Context, addr string, opts *Options) *future.Future[*
 			}
 			return nc, nil
 		}
-		return newClient(ctx, host, o, open)
+		c, err := newClient(ctx, host, o, open)
+		if err == nil && ctx.Err() != nil {
+			// The caller may have stopped waiting: a Client it never
+			// sees must not stay logged on.
+			c.Close()
+			return nil, context.Cause(ctx)
+		}
+		return c, err
 	})
 }
 
@@ -310,9 +326,22 @@ func (l *link) keepAlive(interval time.Duration) {
 	}
 }
 
+// take picks a connection for one operation and counts the operation
+// there until done is called, so that operations started together spread.
+func (c *Client) take() (l *link, done func()) {
+	if len(c.links) == 1 {
+		return c.links[0], func() {}
+	}
+	c.pickMu.Lock()
+	l = c.pick()
+	l.ops.Add(1)
+	c.pickMu.Unlock()
+	return l, func() { l.ops.Add(-1) }
+}
+
 // pick returns the live connection with the fewest requests outstanding
-// (a closed one has none, and would otherwise win every time), or the
-// first if none is live.
+// plus operations running (a closed one has none, and would otherwise win
+// every time), or the first if none is live.
 func (c *Client) pick() *link {
 	if len(c.links) == 1 {
 		return c.links[0]
@@ -323,7 +352,7 @@ func (c *Client) pick() *link {
 		if l.conn.Err() != nil {
 			continue
 		}
-		if n := l.conn.Pending(); best == nil || n < bestN {
+		if n := l.conn.Pending() + int(l.ops.Load()); best == nil || n < bestN {
 			best, bestN = l, n
 		}
 	}
@@ -439,14 +468,17 @@ func (c *Client) Echo(ctx context.Context) *future.Future[struct{}] {
 // ended: no goroutine of the Client survives Close. The one exception is
 // an operation running the caller's own code (its io.Reader or io.Writer,
 // or a progress callback), which Close cannot interrupt and which may be
-// what called Close: that operation ends, with the same error, as soon as
-// that code returns.
+// what called Close: that operation ends as soon as that code returns,
+// with the same error unless its work was all done by then (an upload
+// whose reader returns after Close never reports success). A Close
+// called while another is under way waits for it.
 func (c *Client) Close() error {
-	if !c.closed.CompareAndSwap(false, true) {
-		return nil
-	}
+	c.closeOnce.Do(c.close)
+	return nil
+}
+
+func (c *Client) close() {
 	idle := c.work.close()
-	defer func() { <-idle }()
 	var wg sync.WaitGroup
 	for _, l := range c.links {
 		wg.Add(1)
@@ -456,7 +488,7 @@ func (c *Client) Close() error {
 		}()
 	}
 	wg.Wait()
-	return nil
+	<-idle
 }
 
 // close logs the link's session off (bounded by LogoffTimeout) and closes

@@ -114,7 +114,8 @@ func goOp[T any](c *Client, ctx context.Context, fn func(ctx context.Context) (T
 // partly consumed.
 func onShare[T any](c *Client, ctx context.Context, share string, fn func(ctx context.Context, s *ops.Share) (T, error)) *future.Future[T] {
 	return goOp(c, ctx, func(ctx context.Context) (T, error) {
-		l := c.pick()
+		l, done := c.take()
+		defer done()
 		s, err := l.trees.get(ctx, share)
 		if err != nil {
 			var zero T

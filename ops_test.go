@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -673,6 +674,62 @@ func TestConnectionPool(t *testing.T) {
 	waitNoErr(t, &wg, errs)
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// countingConn counts the bytes read from it.
+type countingConn struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (c countingConn) Read(p []byte) (int, error) {
+	k, err := c.Conn.Read(p)
+	c.n.Add(int64(k))
+	return k, err
+}
+
+// TestPoolSpreadsABurst: downloads started all at once, before any has
+// sent a request, go one to each connection of a pool.
+func TestPoolSpreadsABurst(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	const conns, size = 3, 32 << 20
+	for i := range conns {
+		if err := os.WriteFile(filepath.Join(srv.ShareDir, fmt.Sprintf("burst-%d", i)), make([]byte, size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	var counts []*atomic.Int64
+	c := dial(t, srv, gosmb.Options{Connections: conns, Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		var d net.Dialer
+		nc, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		n := new(atomic.Int64)
+		mu.Lock()
+		counts = append(counts, n)
+		mu.Unlock()
+		return countingConn{nc, n}, nil
+	}})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	before := make([]int64, len(counts))
+	for i, n := range counts {
+		before[i] = n.Load()
+	}
+	var futs []future.Waiter
+	for i := range conns {
+		futs = append(futs, c.RetrieveFile(ctx, srv.Share, fmt.Sprintf("burst-%d", i), io.Discard))
+	}
+	if err := future.WaitAll(ctx, futs...); err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range counts {
+		if got := n.Load() - before[i]; got < size/2 {
+			t.Errorf("connection %d carried %d MiB of the %d files of %d MiB started at once; want about one file each", i, got>>20, conns, size>>20)
+		}
 	}
 }
 

@@ -27,19 +27,29 @@ import (
 // that the URL does not give (domain, password, dialects, signing...) are
 // the defaults. Missing files give 404, access denied 403; other failures,
 // a directory among them (a *StatusError, STATUS_FILE_IS_A_DIRECTORY), are
-// returned as errors. Connections are kept, one per server and user,
-// until CloseIdleConnections.
+// returned as errors. Connections are kept, one per server and user;
+// CloseIdleConnections closes those no request or response body is
+// using, and the others once they are done. (http.Transport's own
+// CloseIdleConnections does not reach a registered protocol: call this
+// one's.)
 type Transport struct {
 	Options Options
 
-	mu      sync.Mutex // guards clients
-	clients map[string]*Client
+	mu      sync.Mutex // guards clients and every kept client's busy and gone
+	clients map[string]*keptClient
+}
+
+// keptClient is a Transport's Client with the requests using it.
+type keptClient struct {
+	c    *Client
+	busy int  // requests (and GET bodies) under way
+	gone bool // no longer in clients: close once busy is 0
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil && req.Method != http.MethodPut {
-		req.Body.Close()
+	if req.Body != nil {
+		defer req.Body.Close() // on every path, errors included
 	}
 	u, err := ParseURL(req.URL.String())
 	if err != nil {
@@ -49,10 +59,17 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("gosmb: %s: the URL names no file", u)
 	}
 	ctx := req.Context()
-	c, err := t.client(ctx, u)
+	kc, err := t.client(ctx, u)
 	if err != nil {
 		return nil, err
 	}
+	released := false
+	defer func() {
+		if !released {
+			t.release(kc)
+		}
+	}()
+	c := kc.c
 	switch req.Method {
 	case http.MethodGet, http.MethodHead:
 		attrs, err := c.GetAttributes(ctx, u.Share, u.Path).Wait(ctx)
@@ -75,18 +92,20 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// The download runs as long as the caller reads the body; closing
 		// the body ends it (the pipe write fails, the request context is
 		// the transfer's lifetime).
+		released = true // by the goroutine: the body uses the client
 		go func() {
+			defer t.release(kc)
 			_, err := c.RetrieveFile(ctx, u.Share, u.Path, pw).Wait(ctx)
 			pw.CloseWithError(err)
 		}()
 		resp.Body = pr
 		return resp, nil
 	case http.MethodPut:
-		if req.Body == nil {
-			req.Body = http.NoBody
+		var body io.Reader = http.NoBody
+		if req.Body != nil {
+			body = req.Body
 		}
-		defer req.Body.Close()
-		if _, err := c.StoreFile(ctx, u.Share, u.Path, req.Body).Wait(ctx); err != nil {
+		if _, err := c.StoreFile(ctx, u.Share, u.Path, body).Wait(ctx); err != nil {
 			return statusResponse(req, err)
 		}
 		return newResponse(req, http.StatusCreated), nil
@@ -95,18 +114,48 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// CloseIdleConnections closes every kept connection.
+// CloseIdleConnections closes every kept connection that no request or
+// response body is using now; the others close once they are done.
 func (t *Transport) CloseIdleConnections() {
+	var idle []*Client
 	t.mu.Lock()
-	cs := t.clients
-	t.clients = nil
+	for key, kc := range t.clients {
+		delete(t.clients, key)
+		kc.gone = true
+		if kc.busy == 0 {
+			idle = append(idle, kc.c)
+		}
+	}
 	t.mu.Unlock()
-	for _, c := range cs {
+	for _, c := range idle {
 		c.Close()
 	}
 }
 
-func (t *Transport) client(ctx context.Context, u *URL) (*Client, error) {
+// release ends one use of kc, closing it if it is gone and now idle.
+func (t *Transport) release(kc *keptClient) {
+	t.mu.Lock()
+	kc.busy--
+	closeIt := kc.gone && kc.busy == 0
+	t.mu.Unlock()
+	if closeIt {
+		kc.c.Close()
+	}
+}
+
+// alive reports whether any of the client's connections is up.
+func (c *Client) alive() bool {
+	for _, l := range c.links {
+		if l.conn.Err() == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// client returns the kept client for u's server and user, dialling one if
+// there is none alive, with one use taken (release gives it back).
+func (t *Transport) client(ctx context.Context, u *URL) (*keptClient, error) {
 	o := t.Options
 	if u.User != "" {
 		o.User = u.User
@@ -122,34 +171,56 @@ func (t *Transport) client(ctx context.Context, u *URL) (*Client, error) {
 	}
 	o.Anonymous = o.Anonymous || o.User == ""
 	key := strings.Join([]string{u.Addr(), o.Domain, o.User, o.Password, o.NetBIOSName}, "\x00")
+	// take returns the kept client if it is alive, with a use taken;
+	// a dead one leaves the map and closes once idle (dead, returned).
+	take := func() (alive, dead *keptClient) {
+		kc := t.clients[key]
+		switch {
+		case kc == nil:
+			return nil, nil
+		case kc.c.alive():
+			kc.busy++
+			return kc, nil
+		}
+		delete(t.clients, key)
+		kc.gone = true
+		if kc.busy == 0 {
+			return nil, kc
+		}
+		return nil, nil
+	}
 	t.mu.Lock()
-	c := t.clients[key]
+	kc, dead := take()
 	t.mu.Unlock()
-	if c != nil && c.links[0].conn.Err() == nil {
-		return c, nil
+	if dead != nil {
+		dead.c.Close()
+	}
+	if kc != nil {
+		return kc, nil
 	}
 	c, err := Dial(ctx, u.Addr(), &o)
 	if err != nil {
 		return nil, err
 	}
 	t.mu.Lock()
-	if t.clients == nil {
-		t.clients = make(map[string]*Client)
+	kc, dead = take()
+	if kc == nil {
+		// Nobody dialled meanwhile: keep ours.
+		if t.clients == nil {
+			t.clients = make(map[string]*keptClient)
+		}
+		kc = &keptClient{c: c, busy: 1}
+		t.clients[key] = kc
+		c = nil
 	}
-	old := t.clients[key]
-	if old != nil && old.links[0].conn.Err() == nil {
-		// Another request dialled meanwhile and may be using its
-		// client: keep that one, drop ours.
-		t.mu.Unlock()
-		c.Close()
-		return old, nil
-	}
-	t.clients[key] = c
 	t.mu.Unlock()
-	if old != nil {
-		old.Close() // dead
+	if dead != nil {
+		dead.c.Close()
 	}
-	return c, nil
+	if c != nil {
+		c.Close() // another request's client was kept first
+	}
+	return kc, nil
 }
 
 func newResponse(req *http.Request, code int) *http.Response {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -128,5 +129,88 @@ func TestHTTPTransportConcurrentFirstRequests(t *testing.T) {
 	}
 	if err := g.Wait(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHTTPTransportCloseIdleSparesBodiesInUse: CloseIdleConnections
+// closes only connections nothing uses: a GET body being read goes on to
+// the end, and its connection closes after (the next request dials anew).
+func TestHTTPTransportCloseIdleSparesBodiesInUse(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	// Four times the connection's window: most of it is still to be read
+	// from the server when the connections are closed.
+	content := bytes.Repeat([]byte("0123456789abcdef"), 4<<20) // 64 MiB
+	os.WriteFile(filepath.Join(srv.ShareDir, "big.bin"), content, 0o644)
+	smb := &gosmb.Transport{}
+	t.Cleanup(smb.CloseIdleConnections)
+	tr := &http.Transport{}
+	tr.RegisterProtocol("smb", smb)
+	client := &http.Client{Transport: tr}
+	base := fmt.Sprintf("smb://%s:%s@%s/%s/", srv.User, url.QueryEscape(srv.Password), srv.Addr, srv.Share)
+	resp, err := client.Get(base + "big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	head := make([]byte, 1<<20)
+	if _, err := io.ReadFull(resp.Body, head); err != nil {
+		t.Fatal(err)
+	}
+	smb.CloseIdleConnections()
+	rest, err := io.ReadAll(resp.Body)
+	if err != nil || !bytes.Equal(append(head, rest...), content) {
+		t.Fatalf("body after CloseIdleConnections: %d more bytes, %v; want the rest of the file", len(rest), err)
+	}
+	resp.Body.Close()
+	resp, err = client.Get(base + "big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || !bytes.Equal(got, content) {
+		t.Fatalf("GET after CloseIdleConnections: %d bytes, %v", len(got), err)
+	}
+}
+
+// closeCounter is a request body that counts its Close calls.
+type closeCounter struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
+
+// TestHTTPTransportClosesTheBodyOnErrors: RoundTrip closes a PUT's body on
+// every path, as http.RoundTripper requires, failures included.
+func TestHTTPTransportClosesTheBodyOnErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	for _, u := range []string{
+		"smb://" + refused + "/share/file", // the dial fails
+		"smb://" + refused + "/share/",     // the URL names no file
+		"smb://" + refused + ":x/share/f",  // the URL does not parse
+	} {
+		body := &closeCounter{Reader: strings.NewReader("data")}
+		req, err := http.NewRequest(http.MethodPut, "http://placeholder/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.URL, _ = url.Parse(u)
+		if req.URL == nil {
+			req.URL = &url.URL{Scheme: "smb", Opaque: u}
+		}
+		req.Body = body
+		_, err = (&gosmb.Transport{}).RoundTrip(req)
+		if err == nil {
+			t.Fatalf("PUT %s succeeded", u)
+		}
+		if body.closed == 0 {
+			t.Errorf("PUT %s failed (%v) without closing the request body", u, err)
+		}
 	}
 }

@@ -32,8 +32,9 @@ func (e *ConnError) Unwrap() error { return e.Err }
 func (e *ConnError) Is(target error) bool { return target == net.ErrClosed }
 
 // StatusError is a request that the server answered with an error NTSTATUS.
-// It matches fs.ErrNotExist, fs.ErrExist and fs.ErrPermission where the
-// status means that, and the Status itself under errors.Is.
+// It matches fs.ErrNotExist, fs.ErrExist, fs.ErrPermission and
+// fs.ErrInvalid where the status means that, and the Status itself under
+// errors.Is.
 type StatusError struct {
 	Op     string // operation, e.g. "tree connect", "open"
 	Path   string // share or file path, when there is one
@@ -61,6 +62,9 @@ func (e *StatusError) Is(target error) bool {
 		}
 	case fs.ErrExist:
 		return e.Status == ntstatus.ObjectNameCollision
+	case fs.ErrInvalid:
+		// A name the server cannot take (io/fs allows "*", "?", ":").
+		return e.Status == ntstatus.ObjectNameInvalid
 	case fs.ErrPermission:
 		switch e.Status {
 		case ntstatus.AccessDenied, ntstatus.NetworkAccessDenied, ntstatus.PrivilegeNotHeld,
