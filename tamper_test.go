@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -669,4 +670,109 @@ func dialUnsigned(ctx context.Context, t *testing.T, px *tamperProxy, srv *samba
 		t.Fatal("the session is signed or encrypted: the proxy's edits would be caught")
 	}
 	return c
+}
+
+// eachMessage calls fn with every SMB2 message of a frame payload and its
+// offset, until fn returns true or the chain ends.
+func eachMessage(b []byte, fn func(h *smb2.Header, off int) bool) bool {
+	for off := 0; off+smb2.HeaderSize <= len(b); {
+		var h smb2.Header
+		if h.Decode(b[off:]) != nil {
+			return false
+		}
+		if fn(&h, off) {
+			return true
+		}
+		if h.NextCommand == 0 {
+			return false
+		}
+		off += int(h.NextCommand)
+	}
+	return false
+}
+
+// TestGetSecurityGivesUpOnAGreedyServer: a server (here a proxy) that
+// answers every security query with STATUS_BUFFER_TOO_SMALL, asking a
+// byte more each time, gets a few retries and then an error, not a
+// million round trips.
+func TestGetSecurityGivesUpOnAGreedyServer(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	os.WriteFile(filepath.Join(srv.ShareDir, "f"), []byte("x"), 0o644)
+	px := newTamperProxy(t, srv.Addr, nil)
+	var need atomic.Uint32
+	need.Store(4096)
+	var queries atomic.Int32
+	px.rewrite = func(b []byte) bool {
+		return eachMessage(b, func(h *smb2.Header, off int) bool {
+			if h.Command != smb2.CommandQueryInfo || h.Status != 0 || len(b)-off < smb2.HeaderSize+12 {
+				return false
+			}
+			queries.Add(1)
+			binary.LittleEndian.PutUint32(b[off+8:], uint32(ntstatus.BufferTooSmall))
+			body := b[off+smb2.HeaderSize:]
+			copy(body, []byte{9, 0, 0, 0, 4, 0, 0, 0}) // error response, 4 bytes of data
+			binary.LittleEndian.PutUint32(body[8:], need.Add(1))
+			return true
+		})
+	}
+	px.seen = func([]byte) { px.armed.Store(true) } // every reply, not just one
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenRequired})
+	if c.Session().Signed() || c.Session().Encrypted() {
+		t.Fatal("the session is signed: the proxy cannot rewrite replies")
+	}
+	px.armed.Store(true)
+	sd, err := c.GetSecurity(ctx, srv.Share, "f", false).Wait(ctx)
+	if err == nil || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("GetSecurity against a server never satisfied: %v, %v; want an error before the deadline", sd, err)
+	}
+	if n := queries.Load(); n > 5 {
+		t.Fatalf("GetSecurity sent %d queries to a server never satisfied; want at most 5", n)
+	}
+}
+
+// TestListSharesRefusesEmptyPipeReads: a server whose pipe READs succeed
+// with no data, while the reply to NetrShareEnum is not whole, makes
+// ListShares fail at once rather than read forever.
+func TestListSharesRefusesEmptyPipeReads(t *testing.T) {
+	dir := t.TempDir()
+	var conf strings.Builder
+	for i := range 100 { // enough shares that the reply takes several fragments
+		p := filepath.Join(dir, fmt.Sprint(i))
+		os.Mkdir(p, 0o755)
+		fmt.Fprintf(&conf, "[share%03d]\n\tpath = %s\n\tcomment = %s\n", i, p, strings.Repeat("c", 200))
+	}
+	inc := filepath.Join(dir, "shares.conf")
+	os.WriteFile(inc, []byte(conf.String()), 0o644)
+	srv := sambatest.Start(t, sambatest.Config{ExtraGlobal: []string{"include = " + inc}})
+	px := newTamperProxy(t, srv.Addr, nil)
+	var emptied atomic.Int32
+	px.rewrite = func(b []byte) bool {
+		return eachMessage(b, func(h *smb2.Header, off int) bool {
+			if h.Command != smb2.CommandRead || h.Status.IsError() || len(b)-off < smb2.HeaderSize+16 {
+				return false
+			}
+			emptied.Add(1)
+			binary.LittleEndian.PutUint32(b[off+8:], 0)                 // STATUS_SUCCESS
+			binary.LittleEndian.PutUint32(b[off+smb2.HeaderSize+4:], 0) // DataLength
+			return true
+		})
+	}
+	px.seen = func([]byte) { px.armed.Store(true) }
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenRequired})
+	if c.Session().Signed() || c.Session().Encrypted() {
+		t.Fatal("the session is signed: the proxy cannot rewrite replies")
+	}
+	px.armed.Store(true)
+	shares, err := c.ListShares(ctx).Wait(ctx)
+	var pe *gosmb.ProtocolError
+	if !errors.As(err, &pe) {
+		t.Fatalf("ListShares with empty pipe reads: %d shares, %v (after %d emptied READs); want a *ProtocolError", len(shares), err, emptied.Load())
+	}
+	if emptied.Load() == 0 {
+		t.Fatal("the reply fitted one fragment: no pipe READ was emptied")
+	}
 }

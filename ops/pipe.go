@@ -88,6 +88,11 @@ func (p *Pipe) ReadMessage(ctx context.Context) ([]byte, error) {
 		}
 		out = append(out, b...)
 		if st != ntstatus.BufferOverflow {
+			if len(out) == 0 {
+				// A message has bytes: a caller that reads on until its
+				// message is whole would otherwise spin on these.
+				return nil, protoErr("pipe message: empty read", nil)
+			}
 			return out, nil
 		}
 		if err := pipeProgress(out, b); err != nil {

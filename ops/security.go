@@ -16,6 +16,11 @@ import (
 // maxSecurityBuffer bounds how far GetSecurity grows its buffer.
 const maxSecurityBuffer = 1 << 20
 
+// maxSecurityRetries bounds the QUERY_INFO retries of GetSecurity on
+// STATUS_BUFFER_TOO_SMALL: growing fourfold from 4 KiB, four reach
+// maxSecurityBuffer.
+const maxSecurityRetries = 4
+
 // GetSecurity returns the security descriptor of path: owner, group and
 // DACL, and the SACL too when includeSACL (which needs the right to read
 // it). The buffer grows when the server says it is too small.
@@ -28,7 +33,7 @@ func (s *Share) GetSecurity(ctx context.Context, p string, includeSACL bool) (*d
 		access |= smb2.AccessSystemSecurity
 	}
 	size := s.transactCap(4096)
-	for {
+	for retries := 0; ; retries++ {
 		q, _ := smb2.QuerySecurityInfo(smb2.FileIDAny, uint32(info), uint32(size)).Append(nil)
 		_, rs, err := s.openDo(ctx, "get security", name, OpenOptions{Access: access, Disposition: smb2.FileOpen},
 			step{cmd: smb2.CommandQueryInfo, body: q, charge: creditChargeFor(size), ok: []ntstatus.Status{ntstatus.BufferTooSmall}})
@@ -42,10 +47,13 @@ func (s *Share) GetSecurity(ctx context.Context, p string, includeSACL bool) (*d
 			if er.Decode(rs[0].Body) == nil && len(er.ErrorData) >= 4 {
 				need = int(binary.LittleEndian.Uint32(er.ErrorData))
 			}
-			if need <= size || need > maxSecurityBuffer || need > s.transactCap(need) {
+			// The size asked grows at least fourfold per retry, and a
+			// server that is still not satisfied after a few (one
+			// asking a byte more each time) is refused.
+			if need <= size || need > maxSecurityBuffer || need > s.transactCap(need) || retries >= maxSecurityRetries {
 				return nil, fmt.Errorf("gosmb: get security %s: server wants a %d-byte buffer", name, need)
 			}
-			size = need
+			size = min(max(need, size*4), maxSecurityBuffer, s.transactCap(maxSecurityBuffer))
 			continue
 		}
 		var qr smb2.QueryInfoResponse

@@ -22,7 +22,8 @@ const (
 	ShareTypeIPC     = dcerpc.ShareTypeIPC
 )
 
-// BaseType returns Type without the SPECIAL and TEMPORARY bits.
+// BaseType returns the base type: Type without the SPECIAL, TEMPORARY and
+// cluster bits.
 func (d SharedDevice) BaseType() uint32 { return dcerpc.ShareInfo1{Type: d.Type}.BaseType() }
 
 // IsSpecial reports an administrative share (IPC$, C$, ...).

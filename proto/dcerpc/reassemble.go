@@ -98,7 +98,9 @@ func (r *Reassembler) addPDU(b []byte) (int, error) {
 		r.started = true
 		r.contextID = contextID
 		if h.Flags&PFCLastFrag == 0 {
-			r.stub = make([]byte, 0, min(int(le.Uint32(body)), r.max, maxPrealloc))
+			// alloc_hint is the server's, and only a hint: bound it
+			// before it becomes an int (negative on 32-bit platforms).
+			r.stub = make([]byte, 0, min(int(min(le.Uint32(body), maxPrealloc)), r.max))
 		}
 	} else {
 		if first {

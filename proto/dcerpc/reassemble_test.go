@@ -197,3 +197,23 @@ func TestSplitRequest(t *testing.T) {
 		t.Fatalf("max fragment 32: %d, %v", len(frags), err)
 	}
 }
+
+// TestReassembleHugeAllocHint: alloc_hint is the server's and only a
+// hint. One with the top bit set must not size the buffer: as an int it
+// is negative on 32-bit platforms (GOARCH=386 panicked in make).
+func TestReassembleHugeAllocHint(t *testing.T) {
+	for _, hint := range []uint32{0x80000000, 0xFFFFFFFF} {
+		r := Response{CallID: 5, Flags: PFCFirstFrag, AllocHint: hint, Stub: []byte{1, 2, 3, 4}}
+		last := Response{CallID: 5, Flags: PFCLastFrag, AllocHint: 4, Stub: []byte{5, 6, 7, 8}}
+		ra := NewReassembler(5, 0)
+		if done, err := ra.Add(mustAppend(t, &r)); done || err != nil {
+			t.Fatalf("alloc_hint %#x: first fragment: done %v, %v", hint, done, err)
+		}
+		if done, err := ra.Add(mustAppend(t, &last)); !done || err != nil {
+			t.Fatalf("alloc_hint %#x: last fragment: done %v, %v", hint, done, err)
+		}
+		if got := ra.Stub(); !bytes.Equal(got, []byte{1, 2, 3, 4, 5, 6, 7, 8}) || cap(got) > maxPrealloc {
+			t.Fatalf("alloc_hint %#x: stub %v (cap %d)", hint, got, cap(got))
+		}
+	}
+}

@@ -15,16 +15,18 @@ const MaxPreferredLength = 0xFFFFFFFF
 // Share types (shi1_type). The base type is one of the first seven;
 // ShareTypeSpecial and ShareTypeTemporary may be OR'd in. See [MS-SRVS] 2.2.2.4.
 const (
-	ShareTypeDiskTree     = 0x00000000 // STYPE_DISKTREE
-	ShareTypePrintQ       = 0x00000001 // STYPE_PRINTQ
-	ShareTypeDevice       = 0x00000002 // STYPE_DEVICE
-	ShareTypeIPC          = 0x00000003 // STYPE_IPC
-	ShareTypeClusterFS    = 0x02000000 // STYPE_CLUSTER_FS
-	ShareTypeClusterSOFS  = 0x04000000 // STYPE_CLUSTER_SOFS
-	ShareTypeClusterDFS   = 0x08000000 // STYPE_CLUSTER_DFS
-	ShareTypeSpecial      = 0x80000000 // STYPE_SPECIAL: IPC$, ADMIN$, C$ ...
-	ShareTypeTemporary    = 0x40000000 // STYPE_TEMPORARY
-	shareTypeModifierMask = ShareTypeSpecial | ShareTypeTemporary
+	ShareTypeDiskTree    = 0x00000000 // STYPE_DISKTREE
+	ShareTypePrintQ      = 0x00000001 // STYPE_PRINTQ
+	ShareTypeDevice      = 0x00000002 // STYPE_DEVICE
+	ShareTypeIPC         = 0x00000003 // STYPE_IPC
+	ShareTypeClusterFS   = 0x02000000 // STYPE_CLUSTER_FS
+	ShareTypeClusterSOFS = 0x04000000 // STYPE_CLUSTER_SOFS
+	ShareTypeClusterDFS  = 0x08000000 // STYPE_CLUSTER_DFS
+	ShareTypeSpecial     = 0x80000000 // STYPE_SPECIAL: IPC$, ADMIN$, C$ ...
+	ShareTypeTemporary   = 0x40000000 // STYPE_TEMPORARY
+	// shareTypeMask (STYPE_MASK) isolates the base type from the
+	// SPECIAL, TEMPORARY and cluster bits.
+	shareTypeMask = 0x000000FF
 )
 
 // ShareInfo1 is one share as NetrShareEnum level 1 returns it (SHARE_INFO_1).
@@ -35,9 +37,11 @@ type ShareInfo1 struct {
 	Comment string // shi1_remark
 }
 
-// BaseType returns Type without ShareTypeSpecial and ShareTypeTemporary,
-// for example ShareTypeIPC for IPC$ (0x80000003).
-func (s ShareInfo1) BaseType() uint32 { return s.Type &^ shareTypeModifierMask }
+// BaseType returns the base type (disk, printer, device, IPC), without
+// ShareTypeSpecial, ShareTypeTemporary and the cluster bits: ShareTypeIPC
+// for IPC$ (0x80000003), ShareTypeDisk for a clustered disk share
+// (0x02000000).
+func (s ShareInfo1) BaseType() uint32 { return s.Type & shareTypeMask }
 
 // IsSpecial reports whether ShareTypeSpecial is set (IPC$, ADMIN$, C$ ...).
 func (s ShareInfo1) IsSpecial() bool { return s.Type&ShareTypeSpecial != 0 }

@@ -50,6 +50,22 @@ var handShares = []ShareInfo1{
 	{Name: "文档", Type: ShareTypeDiskTree, Comment: ""},
 }
 
+// TestBaseTypeOfClusterShares: the cluster bits, like SPECIAL and
+// TEMPORARY, are not part of the base type ([MS-SRVS] 2.2.2.4; STYPE_MASK).
+func TestBaseTypeOfClusterShares(t *testing.T) {
+	for _, tc := range []struct{ typ, want uint32 }{
+		{ShareTypeClusterFS | ShareTypeDiskTree, ShareTypeDiskTree},
+		{ShareTypeClusterSOFS | ShareTypeDiskTree, ShareTypeDiskTree},
+		{ShareTypeClusterDFS | ShareTypeDiskTree, ShareTypeDiskTree},
+		{ShareTypeSpecial | ShareTypeIPC, ShareTypeIPC},
+		{ShareTypeTemporary | ShareTypePrintQ, ShareTypePrintQ},
+	} {
+		if got := (ShareInfo1{Type: tc.typ}).BaseType(); got != tc.want {
+			t.Errorf("BaseType of %#x = %#x, want %#x", tc.typ, got, tc.want)
+		}
+	}
+}
+
 func TestNetrShareEnumResponseByHand(t *testing.T) {
 	stub := unhex(t, handStub)
 	shares, err := DecodeNetrShareEnumResponse(stub)
