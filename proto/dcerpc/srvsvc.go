@@ -12,8 +12,9 @@ const OpnumNetrShareEnum = 15
 // (MAX_PREFERRED_LENGTH). See [MS-SRVS] 2.2.2.2.
 const MaxPreferredLength = 0xFFFFFFFF
 
-// Share types (shi1_type). The base type is one of the first seven;
-// ShareTypeSpecial and ShareTypeTemporary may be OR'd in. See [MS-SRVS] 2.2.2.4.
+// Share types (shi1_type). The base type is one of the first four;
+// ShareTypeSpecial, ShareTypeTemporary and the cluster bits may be OR'd
+// in. See [MS-SRVS] 2.2.2.4.
 const (
 	ShareTypeDiskTree    = 0x00000000 // STYPE_DISKTREE
 	ShareTypePrintQ      = 0x00000001 // STYPE_PRINTQ
