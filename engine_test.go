@@ -474,3 +474,20 @@ func TestDialCancelledAsItSucceeds(t *testing.T) {
 		t.Fatalf("Dial whose ctx ended as the logon succeeded: %v, %v; want no Client and context.Canceled", c, err)
 	}
 }
+
+// TestDialEndsWithItsContext: ctx bounds the whole dial, even with a
+// Dialer that does not heed it.
+func TestDialEndsWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	slow := func(context.Context, string, string) (net.Conn, error) {
+		time.Sleep(2 * time.Second)
+		return nil, errors.New("the dialer gave up")
+	}
+	start := time.Now()
+	c, err := gosmb.Dial(ctx, "127.0.0.1:1", &gosmb.Options{User: "u", Password: "p", Dialer: slow})
+	if took := time.Since(start); c != nil || !errors.Is(err, context.DeadlineExceeded) || took > time.Second {
+		t.Fatalf("Dial with a 200 ms context and a 2 s dialer: %v, %v after %v; want context.DeadlineExceeded at once", c, err, took.Round(time.Millisecond))
+	}
+	time.Sleep(2 * time.Second) // the dialer's goroutine ends before goleak looks
+}

@@ -31,8 +31,12 @@ type File struct {
 	append bool
 	closed atomic.Bool // Close has succeeded, or is under way
 
-	mu  sync.Mutex // guards off
-	off int64
+	// xfer serializes the calls that use the offset (Read, Write,
+	// ReadFrom, WriteTo) for their whole duration, so that each moves
+	// the offset as one step, as with os.File; Seek does not wait for it.
+	xfer sync.Mutex
+	mu   sync.Mutex // guards off, briefly
+	off  int64
 }
 
 // OpenFile opens path on share with os-style flags: O_RDONLY, O_WRONLY or
@@ -132,10 +136,11 @@ func (f *File) Read(p []byte) (n int, err error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n, err = f.f.ReadAt(ctx, p, f.off)
-	f.off += int64(n)
+	f.xfer.Lock()
+	defer f.xfer.Unlock()
+	off := f.offset()
+	n, err = f.f.ReadAt(ctx, p, off)
+	f.setOffset(off + int64(n))
 	if err == io.EOF && n > 0 {
 		err = nil
 	}
@@ -153,28 +158,40 @@ func (f *File) Write(p []byte) (n int, err error) {
 		return 0, err
 	}
 	defer func() { err = f.end(end, "write", err) }()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.toEndForAppend(ctx); err != nil {
+	f.xfer.Lock()
+	defer f.xfer.Unlock()
+	off, err := f.writeOffset(ctx)
+	if err != nil {
 		return 0, err
 	}
-	n, err = f.f.WriteAt(ctx, p, f.off)
-	f.off += int64(n)
+	n, err = f.f.WriteAt(ctx, p, off)
+	f.setOffset(off + int64(n))
 	return n, err
 }
 
-// toEndForAppend moves the offset of a file opened with O_APPEND to the
-// end of the file as the server has it now. f.mu is held.
-func (f *File) toEndForAppend(ctx context.Context) error {
+// writeOffset returns where the next write goes: the offset, or with
+// O_APPEND the end of the file as the server has it now. f.xfer is held.
+func (f *File) writeOffset(ctx context.Context) (int64, error) {
 	if !f.append {
-		return nil
+		return f.offset(), nil
 	}
 	st, err := f.f.Stat(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	f.off = st.Size
-	return nil
+	return st.Size, nil
+}
+
+func (f *File) offset() int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.off
+}
+
+func (f *File) setOffset(off int64) {
+	f.mu.Lock()
+	f.off = off
+	f.mu.Unlock()
 }
 
 // Seek implements io.Seeker. SeekEnd asks the server for the size.
@@ -184,6 +201,14 @@ func (f *File) Seek(offset int64, whence int) (pos int64, err error) {
 		return 0, err
 	}
 	defer func() { err = f.end(end, "seek", err) }()
+	var size int64
+	if whence == io.SeekEnd {
+		st, err := f.f.Stat(ctx)
+		if err != nil {
+			return f.offset(), err
+		}
+		size = st.Size
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var base int64
@@ -192,11 +217,7 @@ func (f *File) Seek(offset int64, whence int) (pos int64, err error) {
 	case io.SeekCurrent:
 		base = f.off
 	case io.SeekEnd:
-		st, err := f.f.Stat(ctx)
-		if err != nil {
-			return f.off, err
-		}
-		base = st.Size
+		base = size
 	default:
 		return f.off, fmt.Errorf("gosmb: seek %s: bad whence %d", f.f.Name, whence)
 	}
@@ -208,45 +229,42 @@ func (f *File) Seek(offset int64, whence int) (pos int64, err error) {
 }
 
 // ReadFrom implements io.ReaderFrom: it uploads r from the file's offset
-// with a window of WRITE requests in flight. The offset moves by what was
-// written once r is exhausted; r may itself use the File meanwhile.
+// with a window of WRITE requests in flight. Like a Write, it is one step
+// for the offset: other Reads and Writes of the File wait for it, so r
+// may use the File's ReadAt, WriteAt and Seek but not those.
 func (f *File) ReadFrom(r io.Reader) (n int64, err error) {
 	ctx, end, err := f.begin(context.Background(), "write")
 	if err != nil {
 		return 0, err
 	}
 	defer func() { err = f.end(end, "write", err) }()
-	f.mu.Lock()
-	if err := f.toEndForAppend(ctx); err != nil {
-		f.mu.Unlock()
+	f.xfer.Lock()
+	defer f.xfer.Unlock()
+	off, err := f.writeOffset(ctx)
+	if err != nil {
 		return 0, err
 	}
-	off := f.off
-	f.mu.Unlock()
 	n, err = f.f.WriteFrom(ctx, f.c.work.reader(r), off, nil)
-	f.mu.Lock()
-	f.off += n
-	f.mu.Unlock()
+	f.setOffset(off + n)
 	return n, err
 }
 
 // WriteTo implements io.WriterTo: it downloads from the file's offset to
-// the end with a window of READ requests in flight. The offset moves by
-// what was read once the end is reached; w may itself use the File
-// meanwhile (io.Copy(f, f) does not deadlock).
+// the end with a window of READ requests in flight. Like a Read, it is
+// one step for the offset: other Reads and Writes of the File wait for
+// it, so w may use the File's ReadAt, WriteAt and Seek but not those
+// (io.Copy(f, f) works: it writes each reply back at its place).
 func (f *File) WriteTo(w io.Writer) (n int64, err error) {
 	ctx, end, err := f.begin(context.Background(), "read")
 	if err != nil {
 		return 0, err
 	}
 	defer func() { err = f.end(end, "read", err) }()
-	f.mu.Lock()
-	off := f.off
-	f.mu.Unlock()
+	f.xfer.Lock()
+	defer f.xfer.Unlock()
+	off := f.offset()
 	n, err = f.f.ReadTo(ctx, f.c.work.writer(w), off, -1, nil)
-	f.mu.Lock()
-	f.off += n
-	f.mu.Unlock()
+	f.setOffset(off + n)
 	return n, err
 }
 

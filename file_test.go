@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/gosmb/gosmb"
 	"github.com/gosmb/gosmb/internal/sambatest"
+	"golang.org/x/sync/errgroup"
 )
 
 func TestFileHandle(t *testing.T) {
@@ -256,8 +258,76 @@ func TestCopyFileOntoItself(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("io.Copy(f, f) hung")
 	}
-	// Each byte read was written back where it was read from.
+	// Each byte read was written back where it was read from, and the
+	// offset is after the last, once.
 	if got := readLocal(t, srv.ShareDir, "f"); !bytes.Equal(got, content) {
 		t.Fatalf("after io.Copy(f, f): %d bytes, differing from the %d there before", len(got), len(content))
 	}
+	if off, err := f.Seek(0, io.SeekCurrent); err != nil || off != int64(len(content)) {
+		t.Fatalf("offset after io.Copy(f, f): %d, %v; want %d", off, err, len(content))
+	}
 }
+
+// TestOffsetCallsAreOneStepEach: ReadFroms and Writes on one File at once
+// each take their own stretch of the offset (as with os.File), even while
+// one of them waits for its reader; with O_APPEND, a Write made meanwhile
+// is not overwritten by the rest of the upload.
+func TestOffsetCallsAreOneStepEach(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
+	const size = 4 << 20
+	for _, flag := range []int{os.O_RDWR | os.O_CREATE | os.O_TRUNC, os.O_RDWR | os.O_CREATE | os.O_TRUNC | os.O_APPEND} {
+		name := fmt.Sprintf("f-%x", flag)
+		f, err := c.OpenFile(ctx, srv.Share, name, flag).Wait(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An upload whose reader stalls after 3 MiB until the others
+		// have been started.
+		stall, stalled := make(chan struct{}), make(chan struct{})
+		a := io.MultiReader(bytes.NewReader(bytes.Repeat([]byte{'1'}, 3<<20)),
+			readerFunc(func(p []byte) (int, error) {
+				select {
+				case <-stalled:
+				default:
+					close(stalled)
+				}
+				<-stall
+				return 0, io.EOF
+			}),
+			bytes.NewReader(bytes.Repeat([]byte{'1'}, size-3<<20)))
+		var g errgroup.Group
+		g.Go(func() error {
+			_, err := f.ReadFrom(a)
+			return err
+		})
+		<-stalled
+		g.Go(func() error {
+			_, err := f.ReadFrom(bytes.NewReader(bytes.Repeat([]byte{'2'}, size)))
+			return err
+		})
+		g.Go(func() error {
+			_, err := f.Write([]byte("TAIL"))
+			return err
+		})
+		time.Sleep(100 * time.Millisecond) // let them reach the File
+		close(stall)
+		if err := g.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		got := readLocal(t, srv.ShareDir, name)
+		nA, nB := bytes.Count(got, []byte{'1'}), bytes.Count(got, []byte{'2'})
+		if len(got) != 2*size+4 || nA != size || nB != size || !bytes.Contains(got, []byte("TAIL")) {
+			t.Fatalf("flags %#x: %d bytes (want %d), %d of '1' and %d of '2' (want %d each), TAIL there: %v",
+				flag, len(got), 2*size+4, nA, nB, size, bytes.Contains(got, []byte("TAIL")))
+		}
+	}
+}
+
+// readerFunc is a func as an io.Reader.
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }

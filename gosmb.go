@@ -168,11 +168,18 @@ type link struct {
 // whole dial. A rejected logon is an *AuthError carrying the NTSTATUS.
 func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	f := DialAsync(ctx, addr, opts)
-	// Not f.Wait(ctx): the handshake ends promptly with ctx anyway, and a
-	// ctx that ended just as it succeeded must not leave the Client to
-	// nobody.
-	<-f.Done()
-	return f.Result()
+	c, err := f.Wait(ctx)
+	if err != nil && !f.IsDone() {
+		// ctx ended first. DialAsync closes a Client it makes after
+		// that; one made just before, that nobody will see, is closed
+		// here once the handshake returns.
+		go func() {
+			if c, err := f.Wait(context.Background()); err == nil {
+				c.Close()
+			}
+		}()
+	}
+	return c, err
 }
 
 // DialAsync is Dial returning a Future that resolves once authentication

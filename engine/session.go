@@ -233,18 +233,18 @@ func (s *Session) installKeys(n *Negotiated, opts SessionOptions, authKey, preau
 		return &AuthError{Err: ErrUnexpectedNullSession}
 	}
 	noKey := len(authKey) == 0 || s.Flags&(SessionFlagIsGuest|SessionFlagIsNull) != 0
+	if len(authKey) == 0 && !opts.Anonymous && s.Flags&(SessionFlagIsGuest|SessionFlagIsNull) == 0 {
+		// A logon that was not anonymous and that the server did not
+		// make a guest or null session yields a key; without one,
+		// neither side has proved anything, and nothing could be signed.
+		return &AuthError{Err: auth.ErrIncomplete}
+	}
 	if noKey && !opts.Anonymous && n.SigningRequired {
 		// The server said it requires signing, and a session without a
 		// key cannot sign: either the server is inconsistent or someone
 		// on the path turned the logon into a guest session. Windows
 		// refuses guest logons to such servers too.
 		return &AuthError{Err: fmt.Errorf("%w: the server requires signing, yet made the logon a guest session", ErrSigningUnavailable)}
-	}
-	if len(authKey) == 0 && !opts.Anonymous && s.Flags&(SessionFlagIsGuest|SessionFlagIsNull) == 0 {
-		// A logon that was not anonymous and that the server did not
-		// make a guest or null session yields a key; without one,
-		// neither side has proved anything, and nothing could be signed.
-		return &AuthError{Err: auth.ErrIncomplete}
 	}
 	wantEncrypt := opts.Encrypt || s.Flags&SessionFlagEncryptData != 0
 	if noKey {

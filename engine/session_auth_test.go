@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/gosmb/gosmb/auth"
@@ -71,16 +72,18 @@ func TestSessionSetupRefusesSuccessBeforeAuthentication(t *testing.T) {
 			}
 		})
 	}
-	t.Run("no key", func(t *testing.T) {
-		c, s := newFake(t, Config{})
-		negotiateFake(t, c, s, smb2.Dialect302)
-		succeedAtOnce(s)
-		sess, err := c.SessionSetup(context.Background(), SessionOptions{Auth: &keylessAuth{}})
-		var ae *AuthError
-		if !errors.As(err, &ae) || !errors.Is(err, auth.ErrIncomplete) {
-			t.Fatalf("session %+v, %v; want an *AuthError matching auth.ErrIncomplete", sess, err)
-		}
-	})
+	for _, mode := range []uint16{smb2.SigningEnabled, smb2.SigningEnabled | smb2.SigningRequired} {
+		t.Run(fmt.Sprintf("no key, security mode %#x", mode), func(t *testing.T) {
+			c, s := newFake(t, Config{})
+			negotiateFakeMode(t, c, s, smb2.Dialect302, mode)
+			succeedAtOnce(s)
+			sess, err := c.SessionSetup(context.Background(), SessionOptions{Auth: &keylessAuth{}})
+			var ae *AuthError
+			if !errors.As(err, &ae) || !errors.Is(err, auth.ErrIncomplete) {
+				t.Fatalf("session %+v, %v; want an *AuthError matching auth.ErrIncomplete", sess, err)
+			}
+		})
+	}
 }
 
 // keylessAuth is a mechanism that never says whether it is done and never

@@ -40,7 +40,7 @@ type ShareInfo1 struct {
 
 // BaseType returns the base type (disk, printer, device, IPC), without
 // ShareTypeSpecial, ShareTypeTemporary and the cluster bits: ShareTypeIPC
-// for IPC$ (0x80000003), ShareTypeDisk for a clustered disk share
+// for IPC$ (0x80000003), ShareTypeDiskTree for a clustered disk share
 // (0x02000000).
 func (s ShareInfo1) BaseType() uint32 { return s.Type & shareTypeMask }
 
