@@ -233,20 +233,8 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, sealedBy uint64, fb *frameBu
 
 	cl.stopWatch()
 	if abandoned {
-		// Only a reply someone still uses is verified (a small CREATE's):
-		// checking the late READs of a cancelled download here would hold
-		// up every other reply. Unverified, it grants at most its charge.
-		ok := cl.onAbandoned != nil && h.Command == cl.cmd && c.verify(cl, h, msg, sealedBy) == nil
-		c.settleCredits(cl, h, ok)
-		if ok {
-			resp := &Response{Header: *h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: encrypted, buf: fb}
-			delivered = true
-			c.bg.Add(1)
-			go func() {
-				defer c.bg.Done()
-				cl.onAbandoned(resp)
-			}()
-		}
+		c.lateReply(cl, *h, msg, sealedBy, fb)
+		delivered = true // lateReply takes the reference
 		return
 	}
 	if h.Command != cl.cmd {
@@ -265,6 +253,43 @@ func (c *Conn) dispatch(h *smb2.Header, msg []byte, sealedBy uint64, fb *frameBu
 		}
 	}
 	c.finish(cl, h, msg, sealedBy, fb)
+}
+
+// lateReply handles the final response to a request whose caller gave up:
+// once verified it returns the credits it grants and goes to the
+// request's OnAbandoned hook, if any; it owns one reference to fb. A large
+// signed reply (the late READs of a cancelled download) is checked on a
+// worker, as finish does; with no worker free it is not checked at all,
+// rather than hold up the replies behind it, and grants at most its
+// charge.
+func (c *Conn) lateReply(cl *call, h smb2.Header, msg []byte, sealedBy uint64, fb *frameBuf) {
+	if h.Command != cl.cmd {
+		c.settleCredits(cl, &h, false)
+		fb.release()
+		return
+	}
+	late := func() {
+		ok := c.verify(cl, &h, msg, sealedBy) == nil
+		c.settleCredits(cl, &h, ok)
+		if !ok || cl.onAbandoned == nil {
+			fb.release()
+			return
+		}
+		resp := &Response{Header: h, Raw: msg, Body: msg[smb2.HeaderSize:], Encrypted: sealedBy != 0, buf: fb}
+		c.bg.Add(1)
+		go func() {
+			defer c.bg.Done()
+			cl.onAbandoned(resp)
+		}()
+	}
+	if len(msg) >= offloadMin && sealedBy == 0 && cl.sess != nil && cl.sess.signer != nil && h.Flags&smb2.FlagSigned != 0 {
+		if !c.offload(late) {
+			c.settleCredits(cl, &h, false)
+			fb.release()
+		}
+		return
+	}
+	late()
 }
 
 // finish verifies a final response and resolves its request with it; it
