@@ -512,22 +512,14 @@ func TestListingCompoundFitsTheCredits(t *testing.T) {
 func shortenRead(k int32) func([]byte) bool {
 	var seen atomic.Int32
 	return func(b []byte) bool {
-		for off := 0; off+smb2.HeaderSize+8 <= len(b); {
-			var h smb2.Header
-			if h.Decode(b[off:]) != nil {
+		return eachMessage(b, func(h *smb2.Header, off int) bool {
+			if h.Command != smb2.CommandRead || h.Status != 0 || off+smb2.HeaderSize+8 > len(b) || seen.Add(1) != k {
 				return false
 			}
-			if h.Command == smb2.CommandRead && h.Status == 0 && seen.Add(1) == k {
-				at := off + smb2.HeaderSize + 4 // DataLength
-				binary.LittleEndian.PutUint32(b[at:], binary.LittleEndian.Uint32(b[at:])/2)
-				return true
-			}
-			if h.NextCommand == 0 {
-				return false
-			}
-			off += int(h.NextCommand)
-		}
-		return false
+			at := off + smb2.HeaderSize + 4 // DataLength
+			binary.LittleEndian.PutUint32(b[at:], binary.LittleEndian.Uint32(b[at:])/2)
+			return true
+		})
 	}
 }
 
