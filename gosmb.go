@@ -183,7 +183,9 @@ func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 }
 
 // DialAsync is Dial returning a Future that resolves once authentication
-// succeeds or fails (pysmb's onAuthOK/onAuthFailed).
+// succeeds or fails (pysmb's onAuthOK/onAuthFailed). A Client whose
+// handshake completes after ctx has ended is closed, and the Future fails
+// with ctx's cause: a caller that stopped waiting leaves nothing behind.
 func DialAsync(ctx context.Context, addr string, opts *Options) *future.Future[*Client] {
 	return future.Go(func() (*Client, error) {
 		var o Options
