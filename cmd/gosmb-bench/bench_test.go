@@ -93,3 +93,22 @@ func TestHostReportedPerRun(t *testing.T) {
 		t.Errorf("report without page_reporting:\n%s\nwant nothing", out.String())
 	}
 }
+
+// A ratio over an estimated smbclient rate is marked "~" in the report,
+// and one over a measured rate is not.
+func TestRatiosOverEstimatesAreMarked(t *testing.T) {
+	b := &bench{cfg: &config{}, ctx: context.Background(), meta: &meta{}}
+	b.rows = []*row{
+		{Scenario: "d", Client: cGosmb, Rate: 100, RateTotal: 90},
+		{Scenario: "d", Client: cSmbclient, Rate: 10, RateTotal: 9, XferEstimated: true},
+		{Scenario: "a", Client: cGosmb, Rate: 100, RateTotal: 90},
+		{Scenario: "a", Client: cSmbclient, Rate: 20, RateTotal: 18},
+	}
+	var out strings.Builder
+	b.printMarkdown(&out)
+	for _, want := range []string{"| d | ~10.00× |", "| a | 5.00× |"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
