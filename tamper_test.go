@@ -683,6 +683,20 @@ func eachMessage(b []byte, fn func(h *smb2.Header, off int) bool) bool {
 	return false
 }
 
+// dialRewriting dials srv through px on a session that is not signed (the
+// test server does not require it), so that px can rewrite replies, and
+// keeps px armed for every reply, not just the next one.
+func dialRewriting(ctx context.Context, t *testing.T, px *tamperProxy, srv *sambatest.Server) *gosmb.Client {
+	t.Helper()
+	px.seen = func([]byte) { px.armed.Store(true) }
+	c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenRequired})
+	if c.Session().Signed() || c.Session().Encrypted() {
+		t.Fatal("the session is signed: the proxy cannot rewrite replies")
+	}
+	px.armed.Store(true)
+	return c
+}
+
 // TestGetSecurityGivesUpOnAGreedyServer: a server (here a proxy) that
 // answers every security query with STATUS_BUFFER_TOO_SMALL, asking a
 // byte more each time, gets a few retries and then an error, not a
@@ -707,14 +721,9 @@ func TestGetSecurityGivesUpOnAGreedyServer(t *testing.T) {
 			return true
 		})
 	}
-	px.seen = func([]byte) { px.armed.Store(true) } // every reply, not just one
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenRequired})
-	if c.Session().Signed() || c.Session().Encrypted() {
-		t.Fatal("the session is signed: the proxy cannot rewrite replies")
-	}
-	px.armed.Store(true)
+	c := dialRewriting(ctx, t, px, srv)
 	sd, err := c.GetSecurity(ctx, srv.Share, "f", false).Wait(ctx)
 	if err == nil || errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("GetSecurity against a server never satisfied: %v, %v; want an error before the deadline", sd, err)
@@ -751,14 +760,9 @@ func TestListSharesRefusesEmptyPipeReads(t *testing.T) {
 			return true
 		})
 	}
-	px.seen = func([]byte) { px.armed.Store(true) }
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c := dialTest(ctx, t, px.ln.Addr().String(), &gosmb.Options{User: srv.User, Password: srv.Password, Signing: gosmb.SignWhenRequired})
-	if c.Session().Signed() || c.Session().Encrypted() {
-		t.Fatal("the session is signed: the proxy cannot rewrite replies")
-	}
-	px.armed.Store(true)
+	c := dialRewriting(ctx, t, px, srv)
 	shares, err := c.ListShares(ctx).Wait(ctx)
 	var pe *gosmb.ProtocolError
 	if !errors.As(err, &pe) {
