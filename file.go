@@ -127,24 +127,18 @@ func (f *File) WriteAt(p []byte, off int64) (int, error) {
 }
 
 // Read implements io.Reader at the file's offset.
-func (f *File) Read(p []byte) (n int, err error) {
-	ctx, end, err := f.begin(context.Background(), "read")
-	if err != nil {
-		return 0, err
-	}
-	defer func() { err = f.end(end, "read", err) }()
-	if len(p) == 0 {
-		return 0, nil
-	}
-	f.xfer.Lock()
-	defer f.xfer.Unlock()
-	off := f.offset()
-	n, err = f.f.ReadAt(ctx, p, off)
-	f.setOffset(off + int64(n))
+func (f *File) Read(p []byte) (int, error) {
+	n, err := f.atOffset("read", func(ctx context.Context, off int64) (int64, error) {
+		if len(p) == 0 {
+			return 0, nil
+		}
+		n, err := f.f.ReadAt(ctx, p, off)
+		return int64(n), err
+	})
 	if err == io.EOF && n > 0 {
 		err = nil
 	}
-	return n, err
+	return int(n), err
 }
 
 // Write implements io.Writer at the file's offset. With O_APPEND it
@@ -152,34 +146,40 @@ func (f *File) Read(p []byte) (n int, err error) {
 // offset is (a Read or Seek may have moved it; another client may have
 // appended): that takes a round trip for the size first, and is not
 // atomic against other clients writing to the file at the same time.
-func (f *File) Write(p []byte) (n int, err error) {
-	ctx, end, err := f.begin(context.Background(), "write")
-	if err != nil {
-		return 0, err
-	}
-	defer func() { err = f.end(end, "write", err) }()
-	f.xfer.Lock()
-	defer f.xfer.Unlock()
-	off, err := f.writeOffset(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n, err = f.f.WriteAt(ctx, p, off)
-	f.setOffset(off + int64(n))
-	return n, err
+func (f *File) Write(p []byte) (int, error) {
+	n, err := f.atOffset("write", func(ctx context.Context, off int64) (int64, error) {
+		n, err := f.f.WriteAt(ctx, p, off)
+		return int64(n), err
+	})
+	return int(n), err
 }
 
-// writeOffset returns where the next write goes: the offset, or with
-// O_APPEND the end of the file as the server has it now. f.xfer is held.
-func (f *File) writeOffset(ctx context.Context) (int64, error) {
-	if !f.append {
-		return f.offset(), nil
-	}
-	st, err := f.f.Stat(ctx)
+// atOffset runs op, one of the calls that use the offset (Read, Write,
+// ReadFrom, WriteTo), as an operation of the client and alone among those
+// calls: do works from the offset, or for a write with O_APPEND from the
+// end of the file as the server has it now, and the offset then moves
+// past the n bytes it moved.
+func (f *File) atOffset(op string, do func(ctx context.Context, off int64) (n int64, err error)) (int64, error) {
+	ctx, end, err := f.begin(context.Background(), op)
 	if err != nil {
 		return 0, err
 	}
-	return st.Size, nil
+	n, err := func() (int64, error) {
+		f.xfer.Lock()
+		defer f.xfer.Unlock()
+		off := f.offset()
+		if op == "write" && f.append {
+			st, err := f.f.Stat(ctx)
+			if err != nil {
+				return 0, err
+			}
+			off = st.Size
+		}
+		n, err := do(ctx, off)
+		f.setOffset(off + n)
+		return n, err
+	}()
+	return n, f.end(end, op, err)
 }
 
 func (f *File) offset() int64 {
@@ -232,21 +232,10 @@ func (f *File) Seek(offset int64, whence int) (pos int64, err error) {
 // with a window of WRITE requests in flight. Like a Write, it is one step
 // for the offset: other Reads and Writes of the File wait for it, so r
 // may use the File's ReadAt, WriteAt and Seek but not those.
-func (f *File) ReadFrom(r io.Reader) (n int64, err error) {
-	ctx, end, err := f.begin(context.Background(), "write")
-	if err != nil {
-		return 0, err
-	}
-	defer func() { err = f.end(end, "write", err) }()
-	f.xfer.Lock()
-	defer f.xfer.Unlock()
-	off, err := f.writeOffset(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n, err = f.f.WriteFrom(ctx, f.c.work.reader(r), off, nil)
-	f.setOffset(off + n)
-	return n, err
+func (f *File) ReadFrom(r io.Reader) (int64, error) {
+	return f.atOffset("write", func(ctx context.Context, off int64) (int64, error) {
+		return f.f.WriteFrom(ctx, f.c.work.reader(r), off, nil)
+	})
 }
 
 // WriteTo implements io.WriterTo: it downloads from the file's offset to
@@ -254,18 +243,10 @@ func (f *File) ReadFrom(r io.Reader) (n int64, err error) {
 // one step for the offset: other Reads and Writes of the File wait for
 // it, so w may use the File's ReadAt, WriteAt and Seek but not those
 // (io.Copy(f, f) works: it writes each reply back at its place).
-func (f *File) WriteTo(w io.Writer) (n int64, err error) {
-	ctx, end, err := f.begin(context.Background(), "read")
-	if err != nil {
-		return 0, err
-	}
-	defer func() { err = f.end(end, "read", err) }()
-	f.xfer.Lock()
-	defer f.xfer.Unlock()
-	off := f.offset()
-	n, err = f.f.ReadTo(ctx, f.c.work.writer(w), off, -1, nil)
-	f.setOffset(off + n)
-	return n, err
+func (f *File) WriteTo(w io.Writer) (int64, error) {
+	return f.atOffset("read", func(ctx context.Context, off int64) (int64, error) {
+		return f.f.ReadTo(ctx, f.c.work.writer(w), off, -1, nil)
+	})
 }
 
 // StatContext returns the file's attributes from the server.
