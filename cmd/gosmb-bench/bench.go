@@ -28,9 +28,14 @@ type sample struct {
 	Total         time.Duration `json:"total_ns"` // connect + work + disconnect
 	XferEstimated bool          `json:"xfer_estimated,omitempty"`
 	FixedCost     time.Duration `json:"smbclient_fixed_cost_ns,omitempty"` // subtracted when estimated
-	RSSKiB        int64         `json:"peak_rss_kib"`
-	SmbdCPU       time.Duration `json:"smbd_cpu_ns"`       // all smbd processes, whole run
-	SmbdFaults    uint64        `json:"smbd_minor_faults"` // the same
+	// FixedSpread is how far apart the fixed-cost runs behind FixedCost
+	// were (slowest − fastest). BelowNoise: the estimated work time is
+	// under twice that, so the estimate says nothing (see fixedCost).
+	FixedSpread time.Duration `json:"smbclient_fixed_cost_spread_ns,omitempty"`
+	BelowNoise  bool          `json:"below_noise,omitempty"`
+	RSSKiB      int64         `json:"peak_rss_kib"`
+	SmbdCPU     time.Duration `json:"smbd_cpu_ns"`       // all smbd processes, whole run
+	SmbdFaults  uint64        `json:"smbd_minor_faults"` // the same
 	// HostReported is how much free memory the guest's page_reporting
 	// handed back to its host during the run (-1: not a guest that does),
 	// pages that must be backed again when next used (problem 2 in
@@ -61,9 +66,12 @@ type row struct {
 	Rates         []float64 `json:"rates"`          // each run's, in the order run
 	RateTotal     float64   `json:"rate_incl_conn"` // median over runs, connection set-up included
 	XferEstimated bool      `json:"xfer_estimated"` // smbclient: wall time − fixed cost
-	PeakRSSMiB    float64   `json:"peak_rss_mib"`   // highest over runs
-	Session       string    `json:"session,omitempty"`
-	SameAs        string    `json:"same_as,omitempty"` // smbclient-best that is the default
+	// NotMeasurable: most runs' estimated work time was BelowNoise, so
+	// the median rate is not a measurement and no ratio is taken over it.
+	NotMeasurable bool    `json:"not_measurable,omitempty"`
+	PeakRSSMiB    float64 `json:"peak_rss_mib"` // highest over runs
+	Session       string  `json:"session,omitempty"`
+	SameAs        string  `json:"same_as,omitempty"` // smbclient-best that is the default
 }
 
 // client is one way of doing a scenario.
@@ -190,6 +198,9 @@ func (b *bench) measureRuns(runs int, id, title, unit string, work float64, clie
 			if s.XferEstimated {
 				est = "~"
 			}
+			if s.BelowNoise {
+				est = "(below the noise of smbclient's fixed cost) ~"
+			}
 			b.logf("%-8s %-15s run %d/%d: %s%.1f %s (incl. connect %.1f), peak RSS %.1f MiB %s",
 				rows[i].Scenario, c.name, r+1, runs, est, work/s.Xfer.Seconds(), unit, work/s.Total.Seconds(),
 				float64(s.RSSKiB)/1024, s.Session)
@@ -221,7 +232,11 @@ func (b *bench) measureRuns(runs int, id, title, unit string, work float64, clie
 
 func (rw *row) summarize() {
 	var xs, ts []float64
+	below := 0
 	for _, s := range rw.Samples {
+		if s.BelowNoise {
+			below++
+		}
 		xs = append(xs, rw.Work/s.Xfer.Seconds())
 		ts = append(ts, rw.Work/s.Total.Seconds())
 		rw.PeakRSSMiB = max(rw.PeakRSSMiB, float64(s.RSSKiB)/1024)
@@ -232,6 +247,7 @@ func (rw *row) summarize() {
 	}
 	rw.Rates = xs
 	rw.Rate, rw.RateTotal = median(xs), median(ts)
+	rw.NotMeasurable = below*2 > len(rw.Samples)
 }
 
 func median(v []float64) float64 {
@@ -332,8 +348,19 @@ func (b *bench) smbclientSample(r smbRun, bytes int64, useOwn bool) (sample, err
 	if err != nil {
 		return s, err
 	}
-	s.Xfer, s.XferEstimated, s.FixedCost = minusFixed(r.wall, fixed), true, fixed
-	return s, nil
+	return estimated(s, fixed), nil
+}
+
+// estimated sets s.Xfer to its Total less the fixed cost, marked as an
+// estimate, and BelowNoise when what is left is under twice the fixed
+// cost's spread: then the work cannot be told apart from the wobble of
+// smbclient's start and logon (listing 1,000 names takes a few ms of the
+// 130 ms an smbclient process needs here), and any rate from it is noise.
+func estimated(s sample, fixed fixedCost) sample {
+	s.Xfer, s.XferEstimated = minusFixed(s.Total, fixed.median), true
+	s.FixedCost, s.FixedSpread = fixed.median, fixed.spread
+	s.BelowNoise = s.Total-fixed.median < 2*fixed.spread
+	return s
 }
 
 // minusFixed is wall − fixed, but never below 5% of wall: the fixed cost
@@ -342,10 +369,13 @@ func minusFixed(wall, fixed time.Duration) time.Duration {
 	return max(wall-fixed, wall/20)
 }
 
-// fixedCost is the median wall time of baseRuns batches of n smbclient
-// processes started at once that only connect, log on and leave (-c pwd
-// does no I/O).
-func (b *bench) fixedCost(n int) (time.Duration, error) {
+// fixedCost is what smbclient processes cost that do no work: the median
+// wall time of baseRuns batches and its spread (slowest − fastest).
+type fixedCost struct{ median, spread time.Duration }
+
+// fixedCost times baseRuns batches of n smbclient processes started at
+// once that only connect, log on and leave (-c pwd does no I/O).
+func (b *bench) fixedCost(n int) (fixedCost, error) {
 	var ws []time.Duration
 	for range b.cfg.baseRuns {
 		ctx, cancel := b.smbCtx()
@@ -365,11 +395,11 @@ func (b *bench) fixedCost(n int) (time.Duration, error) {
 		}
 		cancel()
 		if first != nil {
-			return 0, fmt.Errorf("smbclient fixed cost: %w", first)
+			return fixedCost{}, fmt.Errorf("smbclient fixed cost: %w", first)
 		}
 		ws = append(ws, time.Since(t0))
 	}
-	return medianDur(ws), nil
+	return fixedCost{median: medianDur(ws), spread: slices.Max(ws) - slices.Min(ws)}, nil
 }
 
 func (b *bench) measureBaseline() error {
@@ -377,7 +407,7 @@ func (b *bench) measureBaseline() error {
 	if err != nil {
 		return err
 	}
-	b.meta.SmbclientFixedCost = d
-	b.logf("smbclient fixed cost (exec + logon + logoff, median of %d): %v", b.cfg.baseRuns, d.Round(time.Millisecond))
+	b.meta.SmbclientFixedCost = d.median
+	b.logf("smbclient fixed cost (exec + logon + logoff, median of %d): %v, spread %v", b.cfg.baseRuns, d.median.Round(time.Millisecond), d.spread.Round(time.Millisecond))
 	return nil
 }

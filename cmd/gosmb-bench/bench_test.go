@@ -112,3 +112,59 @@ func TestRatiosOverEstimatesAreMarked(t *testing.T) {
 		}
 	}
 }
+
+// An smbclient run whose work took less than twice the spread of the
+// fixed-cost runs is below the noise; a row where most runs are has no
+// rate and no ratio ("n/m"), while one that clears the noise keeps both.
+func TestRatesBelowTheNoiseAreNotMeasurable(t *testing.T) {
+	fixed := fixedCost{median: 130 * time.Millisecond, spread: 10 * time.Millisecond}
+	mk := func(totals ...time.Duration) []sample {
+		var ss []sample
+		for _, d := range totals {
+			ss = append(ss, estimated(sample{Total: d}, fixed))
+		}
+		return ss
+	}
+	ms := time.Millisecond
+	noisy := &row{Scenario: "c.ls", Client: cSmbclient, Unit: "files/s", Work: 1000, Samples: mk(140*ms, 190*ms, 145*ms)}
+	clear := &row{Scenario: "c.up", Client: cSmbclient, Unit: "files/s", Work: 1000, Samples: mk(1130*ms, 1140*ms, 135*ms)}
+	for _, rw := range []*row{noisy, clear} {
+		rw.summarize()
+	}
+	if got := []bool{noisy.Samples[0].BelowNoise, noisy.Samples[1].BelowNoise, noisy.Samples[2].BelowNoise}; !cmp.Equal(got, []bool{true, false, true}) {
+		t.Errorf("BelowNoise of 140, 190, 145 ms against 130 ± 10 ms: %v", got)
+	}
+	if !noisy.NotMeasurable || clear.NotMeasurable {
+		t.Fatalf("NotMeasurable: noisy %v, clear %v; want true, false", noisy.NotMeasurable, clear.NotMeasurable)
+	}
+	if clear.Rate != 1000 { // the median run: 1 s of work
+		t.Errorf("clear row's rate %v, want 1000", clear.Rate)
+	}
+
+	b := &bench{cfg: &config{}, ctx: context.Background(), meta: &meta{}}
+	b.rows = []*row{
+		{Scenario: "c.ls", Client: cGosmb, Unit: "files/s", Rate: 5000, RateTotal: 4000},
+		noisy,
+		{Scenario: "c.up", Client: cGosmb, Unit: "files/s", Rate: 3000, RateTotal: 2500},
+		clear,
+		// smbclient-best slower than the default on the day: the faster
+		// column divides by the default's rate.
+		{Scenario: "c.up", Client: cSmbBest, Unit: "files/s", Rate: 600, RateTotal: 500, XferEstimated: true},
+	}
+	var out strings.Builder
+	b.printMarkdown(&out)
+	for _, want := range []string{
+		"| c.ls  | smbclient | n/m | n/m, 16667, n/m |",
+		"| c.up  | smbclient | ~1000 files/s | 1000, 990, n/m |",
+		"n/m (not measurable)",
+		"| c.ls | n/m | – | n/m |",
+		"| c.up | ~3.00× | ~5.00× | ~3.00× |",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "| c.ls | ~") {
+		t.Errorf("a ratio over a rate below the noise was printed:\n%s", out.String())
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,6 +103,15 @@ type ratio struct {
 	// an estimate (its fixed cost subtracted), and so is the ratio.
 	SmbclientEstimated     bool `json:"smbclient_estimated,omitempty"`
 	SmbclientBestEstimated bool `json:"smbclient_best_estimated,omitempty"`
+	// Not measurable: that smbclient rate was below the noise of its
+	// fixed cost, so there is no ratio (the Vs field is 0).
+	SmbclientNotMeasurable     bool `json:"smbclient_not_measurable,omitempty"`
+	SmbclientBestNotMeasurable bool `json:"smbclient_best_not_measurable,omitempty"`
+	// VsFasterSmbclient is over the faster of smbclient and
+	// smbclient-best in this run: the options chosen for smbclient-best
+	// (on the big file, once) are not always the faster on the day.
+	VsFasterSmbclient        float64 `json:"gosmb_over_faster_smbclient,omitempty"`
+	FasterSmbclientEstimated bool    `json:"faster_smbclient_estimated,omitempty"`
 }
 
 func (b *bench) find(scenario, client string) *row {
@@ -124,7 +134,7 @@ func (b *bench) scenarioIDs() []string {
 }
 
 func div(a, b *row, total bool) float64 {
-	if a == nil || b == nil || b.Rate == 0 {
+	if a == nil || b == nil || b.Rate == 0 || (b.NotMeasurable && !total) {
 		return 0
 	}
 	if total {
@@ -138,16 +148,28 @@ func (b *bench) ratios() []ratio {
 	for _, id := range b.scenarioIDs() {
 		g := b.find(id, cGosmb)
 		s, sb, one := b.find(id, cSmbclient), b.find(id, cSmbBest), b.find(id, cGosmbOne)
-		out = append(out, ratio{
-			Scenario:               id,
-			VsSmbclient:            div(g, s, false),
-			VsSmbclientBest:        div(g, sb, false),
-			VsGosmbOne:             div(g, one, false),
-			VsSmbclientTotal:       div(g, s, true),
-			VsSmbclientBestTotal:   div(g, sb, true),
-			SmbclientEstimated:     s != nil && s.XferEstimated,
-			SmbclientBestEstimated: sb != nil && sb.XferEstimated,
-		})
+		r := ratio{
+			Scenario:                   id,
+			VsSmbclient:                div(g, s, false),
+			VsSmbclientBest:            div(g, sb, false),
+			VsGosmbOne:                 div(g, one, false),
+			VsSmbclientTotal:           div(g, s, true),
+			VsSmbclientBestTotal:       div(g, sb, true),
+			SmbclientEstimated:         s != nil && s.XferEstimated,
+			SmbclientBestEstimated:     sb != nil && sb.XferEstimated,
+			SmbclientNotMeasurable:     s != nil && s.NotMeasurable,
+			SmbclientBestNotMeasurable: sb != nil && sb.NotMeasurable,
+		}
+		// The faster smbclient, when both were measured and neither is
+		// below the noise (else which is faster is not known).
+		if s != nil && sb != nil && !s.NotMeasurable && !sb.NotMeasurable {
+			f := s
+			if sb.Rate > s.Rate {
+				f = sb
+			}
+			r.VsFasterSmbclient, r.FasterSmbclientEstimated = div(g, f, false), f.XferEstimated
+		}
+		out = append(out, r)
 	}
 	return out
 }
@@ -211,8 +233,12 @@ func fmtRatio(v float64) string {
 	return fmt.Sprintf("%.2f×", v)
 }
 
-// fmtRatioEst is fmtRatio marked "~" when it rests on an estimate.
-func fmtRatioEst(v float64, estimated bool) string {
+// fmtRatioEst is fmtRatio marked "~" when it rests on an estimate, and
+// "n/m" when the rate it would be over is not measurable.
+func fmtRatioEst(v float64, estimated, notMeasurable bool) string {
+	if notMeasurable {
+		return "n/m"
+	}
 	if v != 0 && estimated {
 		return "~" + fmtRatio(v)
 	}
@@ -246,19 +272,33 @@ func (b *bench) printMarkdown(w io.Writer) {
 			how += "; " + r.Session
 		}
 		var each []string
-		for _, x := range r.Rates {
+		for i, x := range r.Rates {
+			if i < len(r.Samples) && r.Samples[i].BelowNoise {
+				each = append(each, "n/m")
+				continue
+			}
 			each = append(each, fmtRate(x, false))
 		}
-		fmt.Fprintf(w, "| %s %s | %s | %s %s | %s | %s | %.1f | %s |\n", r.Scenario, r.Title, r.Client,
-			fmtRate(r.Rate, r.XferEstimated), r.Unit, strings.Join(each, ", "), fmtRate(r.RateTotal, false), r.PeakRSSMiB, how)
+		rate := fmtRate(r.Rate, r.XferEstimated) + " " + r.Unit
+		if r.NotMeasurable {
+			rate = "n/m"
+		}
+		fmt.Fprintf(w, "| %s %s | %s | %s | %s | %s | %.1f | %s |\n", r.Scenario, r.Title, r.Client,
+			rate, strings.Join(each, ", "), fmtRate(r.RateTotal, false), r.PeakRSSMiB, how)
+	}
+	if slices.ContainsFunc(b.rows, func(r *row) bool { return slices.ContainsFunc(r.Samples, func(s sample) bool { return s.BelowNoise }) }) {
+		fmt.Fprintln(w, "\nn/m (not measurable): smbclient's work took less than twice the spread of its fixed-cost runs, so subtracting that cost leaves noise, not a rate.")
 	}
 
 	fmt.Fprintln(w, "\nRatios of median rates (above 1: gosmb is faster; ~: over an estimated smbclient rate):")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| scenario | gosmb / smbclient | gosmb / smbclient-best | gosmb / gosmb-1 | incl. connect: gosmb / smbclient | incl. connect: gosmb / smbclient-best |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "| scenario | gosmb / smbclient | gosmb / smbclient-best | gosmb / faster of the two | gosmb / gosmb-1 | incl. connect: gosmb / smbclient | incl. connect: gosmb / smbclient-best |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|")
 	for _, r := range b.ratios() {
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.Scenario, fmtRatioEst(r.VsSmbclient, r.SmbclientEstimated), fmtRatioEst(r.VsSmbclientBest, r.SmbclientBestEstimated),
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", r.Scenario,
+			fmtRatioEst(r.VsSmbclient, r.SmbclientEstimated, r.SmbclientNotMeasurable),
+			fmtRatioEst(r.VsSmbclientBest, r.SmbclientBestEstimated, r.SmbclientBestNotMeasurable),
+			fmtRatioEst(r.VsFasterSmbclient, r.FasterSmbclientEstimated, r.SmbclientNotMeasurable || r.SmbclientBestNotMeasurable),
 			fmtRatio(r.VsGosmbOne), fmtRatio(r.VsSmbclientTotal), fmtRatio(r.VsSmbclientBestTotal))
 	}
 

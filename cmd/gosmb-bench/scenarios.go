@@ -541,7 +541,7 @@ func (b *bench) scenarioE() error {
 			if err != nil {
 				return sample{}, err
 			}
-			return sample{Total: wall, Xfer: minusFixed(wall, fixed), XferEstimated: true, FixedCost: fixed, RSSKiB: rss}, nil
+			return estimated(sample{Total: wall, RSSKiB: rss}, fixed), nil
 		}
 	}
 	how := fmt.Sprintf("%d processes at once, each -c 'get par/fNN.bin -' into %s; RSS summed", n, sumName())
