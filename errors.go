@@ -5,18 +5,32 @@ import (
 	"github.com/gosmb/gosmb/ops"
 )
 
-// Error types. Every error a Client returns is one of these, a context
-// error, or a dial error from the net package.
+// Error types. Errors from a Client are most often one of these (possibly
+// wrapped: use errors.As and errors.Is), a context error, or a dial error
+// from the net package; others are an *fs.PathError (a File used after its
+// Close, the io/fs view), ErrWriteAtInAppendMode, errors.Join of several
+// (DeleteFiles, ResetFileAttributes), an auth.ErrConfig (bad credentials
+// in Options) and the engine sentinels not repeated here: engine.ErrNoCredits,
+// engine.ErrNotSent (marks a request that never reached the server) and
+// engine.ErrDowngrade (validate-negotiate failed, on the first tree connect).
 type (
 	// StatusError is an operation the server refused, with the NTSTATUS.
-	// It matches fs.ErrNotExist, fs.ErrExist, fs.ErrPermission and
-	// fs.ErrInvalid where the status means that.
+	// It matches its Status (errors.Is(err, ntstatus.AccessDenied)), and
+	// fs.ErrNotExist, fs.ErrExist, fs.ErrPermission and fs.ErrInvalid
+	// where the status means that.
 	StatusError = engine.StatusError
-	// AuthError is a failed logon, with the NTSTATUS the server gave.
+	// AuthError is a failed logon, with the NTSTATUS the server gave. It
+	// matches that Status, or when Err is set (Status is then 0) Err:
+	// ErrGuestRefused, ErrUnexpectedNullSession, ErrSigningUnavailable or
+	// an auth package error.
 	AuthError = engine.AuthError
-	// ConnError is a dead connection; it matches net.ErrClosed.
+	// ConnError is a dead or closed connection, or a closed Client; it
+	// matches net.ErrClosed and unwraps to the cause (io.ErrUnexpectedEOF
+	// when the peer hung up).
 	ConnError = engine.ConnError
-	// SignatureError is a response that failed signature verification.
+	// SignatureError is a response that failed signature verification
+	// (or was not signed or encrypted though it had to be); it matches
+	// ErrBadSignature. The connection stays usable.
 	SignatureError = engine.SignatureError
 	// ProtocolError is a response gosmb cannot make sense of.
 	ProtocolError = engine.ProtocolError

@@ -85,7 +85,10 @@ func (c *Client) Create(ctx context.Context, share, path string) *future.Future[
 	return c.OpenFile(ctx, share, path, os.O_RDWR|os.O_CREATE|os.O_TRUNC)
 }
 
-// Name returns the path the file was opened with, relative to the share.
+// Name returns the path the file was opened with, relative to the share,
+// as sent to the server: with backslashes and without leading or trailing
+// separators ("d/f.txt" and "/d/f.txt" give `d\f.txt`). Errors of the
+// File carry this form too.
 func (f *File) Name() string { return f.f.Name }
 
 // ReadAtContext reads len(p) bytes at off; io.EOF when the file ends first.

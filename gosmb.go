@@ -61,11 +61,14 @@ const (
 	SignRequired      = engine.SignRequired
 )
 
-// Options configures Dial. The zero value logs on anonymously is NOT
-// implied: set Anonymous for a null session.
+// Options configures Dial. The zero value does not log on anonymously:
+// Dial fails with an error matching auth.ErrConfig (after NEGOTIATE)
+// unless User or Anonymous is set.
 type Options struct {
-	// Credentials. Password, PasswordFunc (called once per logon) or
-	// NTHash (16 bytes, pass-the-hash) authenticate User in Domain.
+	// Credentials. At most one of Password, PasswordFunc (called once per
+	// logon, so once per connection and concurrently when Connections > 1)
+	// or NTHash (16 bytes, pass-the-hash) authenticates User in Domain;
+	// none means an empty password. More than one is an auth.ErrConfig.
 	User         string
 	Password     string
 	PasswordFunc func() (string, error)
@@ -76,7 +79,7 @@ type Options struct {
 	// dot and to 15 bytes (empty: the host name's first label).
 	Workstation string
 	// Anonymous logs on with a null session (enough for IPC$ on servers
-	// that allow it).
+	// that allow it). User, Domain and the secrets must then be empty.
 	Anonymous bool
 	// NTLMv1 opts into NTLMv1 with extended session security instead of
 	// NTLMv2 (pysmb's use_ntlm_v2=False). Servers must allow it.
@@ -116,15 +119,21 @@ type Options struct {
 	Dialer func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Logger receives diagnostics; nil means none. Secrets are never logged.
 	Logger *zap.Logger
-	// CreditTarget is the SMB2 credit balance to ask for; 0 means 512.
+	// CreditTarget is the SMB2 credit balance to ask for; 0 means
+	// Transfer.ConnWindow/64 KiB + 256, at least 512 (1,280 with the
+	// default 64 MiB ConnWindow).
 	CreditTarget uint32
 	// Transfer tunes READ/WRITE sizes and the bytes one transfer keeps
 	// in flight.
 	Transfer TransferOptions
 	// KeepAlive is the interval of the ECHO that checks an idle connection
-	// is alive; a server that does not answer within the interval is
-	// taken for dead and every pending operation fails with an error
-	// matching net.ErrClosed. 0 means 60s; a negative value disables it.
+	// is alive: once nothing has arrived for an interval an ECHO goes out,
+	// and if nothing arrives within the next interval the server is taken
+	// for dead and every pending operation fails with an error matching
+	// net.ErrClosed, so a dead server is noticed after two to three
+	// intervals. 0 means 60s; a negative value disables it (a File's
+	// methods without a context then wait for a silent server for as
+	// long as TCP does).
 	KeepAlive time.Duration
 	// LogoffTimeout bounds the LOGOFF sent by Close; 0 means 2s.
 	LogoffTimeout time.Duration
@@ -140,6 +149,9 @@ type Options struct {
 
 // Client is a connection to one SMB server with one authenticated session.
 // It is safe for concurrent use; every method returns at once with a Future.
+// It does not reconnect: once its connections are lost (the server closed
+// them, or the keepalive gave up) every operation fails with an error
+// matching net.ErrClosed, and the caller must Close it and Dial again.
 type Client struct {
 	host      string
 	opts      Options
@@ -165,7 +177,11 @@ type link struct {
 
 // Dial connects to addr (host or host:port; port 445 by default),
 // negotiates, authenticates and returns a ready Client. ctx bounds the
-// whole dial. A rejected logon is an *AuthError carrying the NTSTATUS.
+// whole dial (30s when it has no deadline); it does not bound the Client's
+// life. A logon the server rejects is an *AuthError carrying the NTSTATUS;
+// inconsistent credentials in Options match auth.ErrConfig, and
+// negotiation outcomes match the sentinels ErrNoCommonDialect,
+// ErrSigningRequired, ErrSigningUnavailable and ErrEncryptionUnavailable.
 func Dial(ctx context.Context, addr string, opts *Options) (*Client, error) {
 	f := DialAsync(ctx, addr, opts)
 	c, err := f.Wait(ctx)
@@ -229,7 +245,9 @@ func DialAsync(ctx context.Context, addr string, opts *Options) *future.Future[*
 }
 
 // NewClient runs the SMB handshake over a connection the caller opened
-// (a custom dialer, a proxy, net.Pipe in tests). The Client owns nc.
+// (a custom dialer, a proxy, net.Pipe in tests). The Client owns nc, and
+// closes it if the handshake fails. ctx bounds the handshake (30s when it
+// has no deadline). serverName is the host name used in tree connects.
 // With such a connection Options.Connections is ignored: there is one.
 func NewClient(ctx context.Context, nc net.Conn, serverName string, opts *Options) (*Client, error) {
 	var o Options

@@ -9,7 +9,10 @@ import (
 	"github.com/gosmb/gosmb/ops"
 )
 
-// CallOption adjusts one operation.
+// CallOption adjusts one operation. An operation ignores the options it
+// does not take: WithSnapshot applies to RetrieveFile and
+// RetrieveFileFromOffset, WithProgress to those and StoreFile and
+// StoreFileFromOffset, WithReplace to Rename.
 type CallOption func(*callOptions)
 
 type callOptions struct {
