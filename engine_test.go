@@ -449,6 +449,74 @@ func TestFileCallsDuringClose(t *testing.T) {
 	}
 }
 
+// TestCloseFromAWriterWithAReadQueued: a File's WriteTo is in the caller's
+// writer, and a Read on the same File waits for it (the two use the
+// offset, so they run one after the other). Close, called from that
+// writer, must end the waiting Read and return, not wait for it; then
+// both calls fail with net.ErrClosed.
+func TestCloseFromAWriterWithAReadQueued(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	// Larger than the READ window: WriteTo has more to read after Close.
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), make([]byte, 64<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// Not dial: its clean-up would Close the Client again, and wait for
+	// a deadlocked Close forever instead of failing.
+	c, err := gosmb.Dial(ctx, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := c.OpenFile(ctx, srv.Share, "f", os.O_RDONLY).Wait(ctx)
+	if err != nil {
+		c.Close()
+		t.Fatal(err)
+	}
+	inWriter, readQueued := make(chan struct{}), make(chan struct{})
+	closed := make(chan error, 1)
+	var once sync.Once
+	w := writerFunc(func(p []byte) (int, error) {
+		once.Do(func() {
+			close(inWriter)
+			<-readQueued
+			closed <- c.Close()
+		})
+		return len(p), nil
+	})
+	wt := make(chan error, 1)
+	go func() {
+		_, err := f.WriteTo(w)
+		wt <- err
+	}()
+	<-inWriter
+	rd := make(chan error, 1)
+	go func() {
+		_, err := f.Read(make([]byte, 10))
+		rd <- err
+	}()
+	time.Sleep(100 * time.Millisecond) // let the Read reach the File
+	close(readQueued)
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close called from WriteTo's writer, with a Read waiting for the File, did not return")
+	}
+	for name, ch := range map[string]chan error{"Read": rd, "WriteTo": wt} {
+		if err := <-ch; !errors.Is(err, net.ErrClosed) {
+			t.Errorf("%s under way at Close: %v, want net.ErrClosed", name, err)
+		}
+	}
+}
+
+// writerFunc is a func as an io.Writer.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
 // TestDialCancelledAsItSucceeds: a ctx that ends just as the logon
 // succeeds fails Dial, and the Client it had made is closed rather than
 // left logged on with its goroutines running.

@@ -34,7 +34,10 @@ type File struct {
 	// xfer serializes the calls that use the offset (Read, Write,
 	// ReadFrom, WriteTo) for their whole duration, so that each moves
 	// the offset as one step, as with os.File; Seek does not wait for it.
-	xfer sync.Mutex
+	// A one-slot channel, not a mutex: a call waiting for it is an
+	// operation the Client's Close ends, and the holder may be running
+	// the caller's reader or writer, even the very code that calls Close.
+	xfer chan struct{}
 	mu   sync.Mutex // guards off, briefly
 	off  int64
 }
@@ -71,7 +74,7 @@ func (c *Client) OpenFile(ctx context.Context, share, path string, flag int) *fu
 		}
 		// O_APPEND moves each write to the end, not the offset: reads
 		// start at 0, as with os.File.
-		return &File{c: c, f: f, append: flag&os.O_APPEND != 0}, nil
+		return &File{c: c, f: f, append: flag&os.O_APPEND != 0, xfer: make(chan struct{}, 1)}, nil
 	})
 }
 
@@ -168,8 +171,12 @@ func (f *File) atOffset(op string, do func(ctx context.Context, off int64) (n in
 		return 0, err
 	}
 	n, err := func() (int64, error) {
-		f.xfer.Lock()
-		defer f.xfer.Unlock()
+		select {
+		case f.xfer <- struct{}{}:
+		case <-ctx.Done():
+			return 0, context.Cause(ctx)
+		}
+		defer func() { <-f.xfer }()
 		off := f.offset()
 		if op == "write" && f.append {
 			st, err := f.f.Stat(ctx)
