@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/gosmb/gosmb/proto/ntstatus"
 )
 
@@ -27,16 +29,23 @@ import (
 // that the URL does not give (domain, password, dialects, signing...) are
 // the defaults. Missing files give 404, access denied 403; other failures,
 // a directory among them (a *StatusError, STATUS_FILE_IS_A_DIRECTORY), are
-// returned as errors. Connections are kept, one per server and user;
+// returned as errors. Connections are kept, one per server and user:
+// requests that find none share one dial and logon, which goes on (within
+// Dial's 30s) if they give up, so that the next one finds it;
 // CloseIdleConnections closes those no request or response body is
 // using, and the others once they are done. (http.Transport's own
 // CloseIdleConnections does not reach a registered protocol: call this
 // one's.)
+//
+// A URL without a user logs on anonymously (Options' Domain and secrets
+// are not sent); one with a user logs on as that user even if
+// Options.Anonymous is set.
 type Transport struct {
 	Options Options
 
 	mu      sync.Mutex // guards clients and every kept client's busy and gone
 	clients map[string]*keptClient
+	dials   singleflight.Group // by clients' key
 }
 
 // keptClient is a Transport's Client with the requests using it.
@@ -169,7 +178,12 @@ func (t *Transport) client(ctx context.Context, u *URL) (*keptClient, error) {
 	if u.NetBIOSName != "" {
 		o.NetBIOSName = u.NetBIOSName
 	}
-	o.Anonymous = o.Anonymous || o.User == ""
+	// Anonymous exactly when there is no user: Dial refuses a null
+	// session with credentials, or a user without it.
+	o.Anonymous = o.User == ""
+	if o.Anonymous {
+		o.Domain, o.Password, o.PasswordFunc, o.NTHash = "", "", nil, nil
+	}
 	key := strings.Join([]string{u.Addr(), o.Domain, o.User, o.Password, o.NetBIOSName}, "\x00")
 	// take returns the kept client if it is alive, with a use taken;
 	// a dead one leaves the map and closes once idle (dead, returned).
@@ -189,38 +203,68 @@ func (t *Transport) client(ctx context.Context, u *URL) (*keptClient, error) {
 		}
 		return nil, nil
 	}
-	t.mu.Lock()
-	kc, dead := take()
-	t.mu.Unlock()
-	if dead != nil {
-		dead.c.Close()
-	}
-	if kc != nil {
-		return kc, nil
-	}
-	c, err := Dial(ctx, u.Addr(), &o)
-	if err != nil {
-		return nil, err
-	}
-	t.mu.Lock()
-	kc, dead = take()
-	if kc == nil {
-		// Nobody dialled meanwhile: keep ours.
+	// dial makes and keeps a client, unless one was kept meanwhile; the
+	// requests waiting for it each take their use afterwards.
+	dial := func() (any, error) {
+		t.mu.Lock()
+		kc, dead := take()
+		if kc != nil {
+			kc.busy-- // the waiters take their own uses
+		}
+		t.mu.Unlock()
+		if dead != nil {
+			dead.c.Close()
+		}
+		if kc != nil {
+			return kc, nil
+		}
+		// Not the first request's ctx: the dial is shared, and kept for
+		// the next request if this one gives up (Dial bounds it to 30s).
+		c, err := Dial(context.WithoutCancel(ctx), u.Addr(), &o)
+		if err != nil {
+			return nil, err
+		}
+		kc = &keptClient{c: c}
+		t.mu.Lock()
 		if t.clients == nil {
 			t.clients = make(map[string]*keptClient)
 		}
-		kc = &keptClient{c: c, busy: 1}
 		t.clients[key] = kc
-		c = nil
+		t.mu.Unlock()
+		return kc, nil
 	}
-	t.mu.Unlock()
-	if dead != nil {
-		dead.c.Close()
+	for {
+		t.mu.Lock()
+		kc, dead := take()
+		t.mu.Unlock()
+		if dead != nil {
+			dead.c.Close()
+		}
+		if kc != nil {
+			return kc, nil
+		}
+		var res singleflight.Result
+		select {
+		case res = <-t.dials.DoChan(key, dial):
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		}
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		t.mu.Lock()
+		kc = res.Val.(*keptClient)
+		ok := !kc.gone
+		if ok {
+			kc.busy++
+		}
+		t.mu.Unlock()
+		if ok {
+			return kc, nil
+		}
+		// CloseIdleConnections took it before this request could use it:
+		// look again.
 	}
-	if c != nil {
-		c.Close() // another request's client was kept first
-	}
-	return kc, nil
 }
 
 func newResponse(req *http.Request, code int) *http.Response {

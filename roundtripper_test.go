@@ -2,6 +2,7 @@ package gosmb_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,10 +12,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gosmb/gosmb"
+	"github.com/gosmb/gosmb/auth"
 	"github.com/gosmb/gosmb/internal/sambatest"
 	"github.com/gosmb/gosmb/proto/ntstatus"
 	"golang.org/x/sync/errgroup"
@@ -129,6 +132,80 @@ func TestHTTPTransportConcurrentFirstRequests(t *testing.T) {
 	}
 	if err := g.Wait(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Requests that find no connection for their server and user share one
+// dial and logon: 16 at once on a fresh Transport make one connection.
+func TestHTTPTransportFirstRequestsShareOneDial(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	os.WriteFile(filepath.Join(srv.ShareDir, "f.txt"), []byte("x"), 0o644)
+	var dials atomic.Int32
+	smb := &gosmb.Transport{Options: gosmb.Options{Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		time.Sleep(20 * time.Millisecond) // the others arrive meanwhile
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}}
+	t.Cleanup(smb.CloseIdleConnections)
+	tr := &http.Transport{}
+	tr.RegisterProtocol("smb", smb)
+	client := &http.Client{Transport: tr}
+	base := fmt.Sprintf("smb://%s:%s@%s/%s/", srv.User, url.QueryEscape(srv.Password), srv.Addr, srv.Share)
+	var g errgroup.Group
+	for range 16 {
+		g.Go(func() error {
+			resp, err := client.Head(base + "f.txt")
+			if err != nil {
+				return err
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("HEAD: %s", resp.Status)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if n := dials.Load(); n != 1 {
+		t.Fatalf("16 first requests dialled %d connections, want 1", n)
+	}
+}
+
+// The URL says who logs on: a user in it logs on as that user even when
+// the Transport's Options say Anonymous, and a URL without one logs on
+// anonymously without sending the Options' password (either clash used
+// to fail every request with auth.ErrConfig before reaching the server).
+func TestHTTPTransportURLDecidesAnonymous(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	os.WriteFile(filepath.Join(srv.ShareDir, "f.txt"), []byte("x"), 0o644)
+	for _, tc := range []struct {
+		name string
+		opts gosmb.Options
+		url  string
+		want int
+	}{
+		{"user in the URL, Options.Anonymous", gosmb.Options{Anonymous: true},
+			fmt.Sprintf("smb://%s:%s@%s/%s/f.txt", srv.User, url.QueryEscape(srv.Password), srv.Addr, srv.Share), http.StatusOK},
+		// A null session reaches IPC$ (which has no such file).
+		{"no user in the URL, Options.Password", gosmb.Options{Password: "unused", Domain: "D"},
+			fmt.Sprintf("smb://%s/IPC$/f.txt", srv.Addr), http.StatusNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			smb := &gosmb.Transport{Options: tc.opts}
+			defer smb.CloseIdleConnections()
+			tr := &http.Transport{}
+			tr.RegisterProtocol("smb", smb)
+			resp, err := (&http.Client{Transport: tr}).Head(tc.url)
+			if err != nil {
+				t.Fatalf("HEAD %s: %v (auth.ErrConfig: %v)", tc.url, err, errors.Is(err, auth.ErrConfig))
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Fatalf("HEAD %s: %s, want %d", tc.url, resp.Status, tc.want)
+			}
+		})
 	}
 }
 
