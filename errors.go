@@ -9,10 +9,8 @@ import (
 // wrapped: use errors.As and errors.Is), a context error, or a dial error
 // from the net package; others are an *fs.PathError (a File used after its
 // Close, the io/fs view), ErrWriteAtInAppendMode, errors.Join of several
-// (DeleteFiles, ResetFileAttributes), an auth.ErrConfig (bad credentials
-// in Options) and the engine sentinels not repeated here: engine.ErrNoCredits,
-// engine.ErrNotSent (marks a request that never reached the server) and
-// engine.ErrDowngrade (validate-negotiate failed, on the first tree connect).
+// (DeleteFiles, ResetFileAttributes) and an auth.ErrConfig (bad
+// credentials in Options).
 type (
 	// StatusError is an operation the server refused, with the NTSTATUS.
 	// It matches its Status (errors.Is(err, ntstatus.AccessDenied)), and
@@ -45,6 +43,16 @@ var (
 	ErrEncryptionUnavailable = engine.ErrEncryptionUnavailable
 	ErrGuestRefused          = engine.ErrGuestRefused
 	ErrUnexpectedNullSession = engine.ErrUnexpectedNullSession
+	// ErrDowngrade: validate-negotiate (on the first tree connect) found
+	// the NEGOTIATE tampered with; the connection is closed.
+	ErrDowngrade = engine.ErrDowngrade
+	// ErrNotSent matches the error of a request that never reached the
+	// server (its context ended, or the connection closed, before it was
+	// sent): it had no effect there. The error also matches its cause.
+	ErrNotSent = engine.ErrNotSent
+	// ErrNoCredits: a request needs more credits than the server will
+	// ever grant on this connection.
+	ErrNoCredits = engine.ErrNoCredits
 	// ErrFileReplaced: a download larger than its first READ found another
 	// file under the name when it opened it again for the rest (see
 	// Client.RetrieveFile).

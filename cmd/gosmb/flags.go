@@ -45,7 +45,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.json, "json", g.json, "print results as JSON")
 	fs.BoolVar(&g.progress, "progress", g.progress, "print transfer progress to stderr (get, put)")
 	fs.Var(&g.chunk, "chunk", "`SIZE` of one READ/WRITE request, e.g. 1M or 64K (default 1M for READ and 4M for WRITE, capped by the server)")
-	fs.Var(&g.window, "window", "`SIZE` one transfer keeps in flight, e.g. 16M (default 16M)")
+	fs.Var(&g.window, "window", "`SIZE` one transfer keeps in flight, e.g. 16M (default 16M down; 8M up on a connection under 4ms RTT, else 16M)")
 }
 
 // check validates the global flags and fills min, max and signing.
