@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gosmb/gosmb"
+	"github.com/gosmb/gosmb/future"
 	"github.com/gosmb/gosmb/ops"
 	"github.com/gosmb/gosmb/proto/smb2"
 )
@@ -29,7 +30,7 @@ const childArg = "__gosmb-bench-child"
 
 // job is one gosmb measurement.
 type job struct {
-	Kind        string // "get", "put", "list", "stat"
+	Kind        string // "get", "put", "list", "stat", "stat-burst"
 	Addr        string
 	User        string
 	Password    string
@@ -228,6 +229,22 @@ func (j *job) operate(ctx context.Context, c *gosmb.Client, conc int, res *jobRe
 		}
 		for _, f := range files {
 			res.Names = append(res.Names, f.Name)
+		}
+		return nil
+	case "stat-burst":
+		// Every GetAttributes launched at once from this one goroutine:
+		// what the library itself costs with that many under way.
+		futs := make([]*future.Future[gosmb.SharedFile], len(j.Paths))
+		for i, p := range j.Paths {
+			futs[i] = c.GetAttributes(ctx, j.Share, p)
+		}
+		res.Sizes = make([]int64, len(j.Paths))
+		for i, f := range futs {
+			sf, err := f.Wait(ctx)
+			if err != nil {
+				return fmt.Errorf("GetAttributes %s: %w", j.Paths[i], err)
+			}
+			res.Sizes[i] = sf.Size
 		}
 		return nil
 	case "stat":

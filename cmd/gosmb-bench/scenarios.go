@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -484,6 +485,31 @@ func (b *bench) scenarioD() error {
 		{name: cGosmbPool, how: poolHow(fmt.Sprintf("GetAttributes, %d in flight", conc)), run: stat(false, poolConns)},
 		{name: cGosmbOne, how: "one at a time", run: stat(true, 0)},
 		{name: cSmbclient, how: fmt.Sprintf("stdin script of %d 'allinfo meta/mNNNN' lines", n), run: smb},
+	})
+	if err != nil {
+		return err
+	}
+	// d.burst: twice as many GetAttributes (each file twice), all
+	// launched at once from one goroutine: what so many operations under
+	// way cost the library (DESIGN.md §5: 10,000 on one connection in
+	// bounded memory) and how fast it gets through them.
+	burst := append(slices.Clone(fx.metaNames), fx.metaNames...)
+	err = b.measure("d.burst", fmt.Sprintf("%d GetAttributes launched at once", len(burst)), "ops/s", float64(len(burst)), []client{
+		{name: cGosmb, how: "every GetAttributes started before the first is waited for; one connection", run: func(int) (sample, error) {
+			j := newJob(srv, "stat-burst", false)
+			j.Paths = burst
+			return b.gosmbSample(j, func(res *jobResult) error {
+				if len(res.Sizes) != len(burst) {
+					return fmt.Errorf("VERIFY FAILED gosmb GetAttributes burst: %d results, want %d", len(res.Sizes), len(burst))
+				}
+				for i, s := range res.Sizes {
+					if s != int64(i%n) {
+						return fmt.Errorf("VERIFY FAILED gosmb GetAttributes burst %s: size %d, want %d", burst[i], s, i%n)
+					}
+				}
+				return nil
+			})
+		}},
 	})
 	if err != nil {
 		return err
