@@ -244,7 +244,7 @@ func (f *File) Seek(offset int64, whence int) (pos int64, err error) {
 // may use the File's ReadAt, WriteAt and Seek but not those.
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	return f.atOffset("write", func(ctx context.Context, off int64) (int64, error) {
-		return f.f.WriteFrom(ctx, f.c.work.reader(r), off, nil)
+		return f.f.WriteFrom(ctx, f.c.work.reader(r, false), off, nil)
 	})
 }
 
@@ -255,7 +255,7 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 // (io.Copy(f, f) works: it writes each reply back at its place).
 func (f *File) WriteTo(w io.Writer) (int64, error) {
 	return f.atOffset("read", func(ctx context.Context, off int64) (int64, error) {
-		return f.f.ReadTo(ctx, f.c.work.writer(w), off, -1, nil)
+		return f.f.ReadTo(ctx, f.c.work.writer(w, false), off, -1, nil)
 	})
 }
 

@@ -109,6 +109,14 @@ type Options struct {
 	// spread over several server processes. One transfer stays on one
 	// connection.
 	Connections int
+	// MaxActiveOperations bounds the Client's operations (the methods
+	// returning Futures) that run at once, each on a goroutine of its
+	// own; later ones wait in order, as a Future without a goroutine,
+	// and fail at once if their context ends meanwhile. An operation
+	// running the caller's io.Reader, io.Writer or progress callback
+	// does not count while it does. 0 means 1,024 per connection (more
+	// than the server's credits let run at once); negative, no limit.
+	MaxActiveOperations int
 
 	// NetBIOSName, when set, makes Dial open a NetBIOS session (port 139
 	// style) with this called name ("*SMBSERVER" is accepted by Samba)
@@ -286,6 +294,12 @@ func newClient(ctx context.Context, host string, o Options, open func(context.Co
 	}
 	n := max(o.Connections, 1)
 	c := &Client{host: host, opts: o, links: make([]*link, n)}
+	switch {
+	case o.MaxActiveOperations == 0:
+		c.work.limit = 1024 * n
+	case o.MaxActiveOperations > 0:
+		c.work.limit = o.MaxActiveOperations
+	}
 	var g errgroup.Group
 	for i := range c.links {
 		g.Go(func() error {

@@ -66,7 +66,7 @@ func (c *Client) RetrieveFile(ctx context.Context, share, path string, w io.Writ
 func (c *Client) RetrieveFileFromOffset(ctx context.Context, share, path string, w io.Writer, offset, maxLength int64, opts ...CallOption) *future.Future[FileTransfer] {
 	o := applyOptions(opts)
 	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (FileTransfer, error) {
-		attrs, n, err := s.Retrieve(ctx, path, c.work.writer(w), offset, maxLength, o.snapshot, c.work.progress(o.progress))
+		attrs, n, err := s.Retrieve(ctx, path, c.work.writer(w, true), offset, maxLength, o.snapshot, c.work.progress(o.progress, true))
 		return FileTransfer{Attributes: uint32(attrs), Bytes: n}, err
 	})
 }
@@ -83,6 +83,6 @@ func (c *Client) StoreFile(ctx context.Context, share, path string, r io.Reader,
 func (c *Client) StoreFileFromOffset(ctx context.Context, share, path string, r io.Reader, offset int64, truncate bool, opts ...CallOption) *future.Future[int64] {
 	o := applyOptions(opts)
 	return onShare(c, ctx, share, func(ctx context.Context, s *ops.Share) (int64, error) {
-		return s.Store(ctx, path, c.work.reader(r), offset, truncate, c.work.progress(o.progress))
+		return s.Store(ctx, path, c.work.reader(r, true), offset, truncate, c.work.progress(o.progress, true))
 	})
 }
