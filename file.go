@@ -133,8 +133,12 @@ func (f *File) WriteAt(p []byte, off int64) (int, error) {
 }
 
 // Read implements io.Reader at the file's offset.
-func (f *File) Read(p []byte) (int, error) {
-	n, err := f.atOffset("read", func(ctx context.Context, off int64) (int64, error) {
+func (f *File) Read(p []byte) (int, error) { return f.ReadContext(context.Background(), p) }
+
+// ReadContext is Read bounded by ctx, the wait for another offset call of
+// the File (see ReadFrom) included.
+func (f *File) ReadContext(ctx context.Context, p []byte) (int, error) {
+	n, err := f.atOffset(ctx, "read", func(ctx context.Context, off int64) (int64, error) {
 		if len(p) == 0 {
 			return 0, nil
 		}
@@ -152,8 +156,12 @@ func (f *File) Read(p []byte) (int, error) {
 // offset is (a Read or Seek may have moved it; another client may have
 // appended): that takes a round trip for the size first, and is not
 // atomic against other clients writing to the file at the same time.
-func (f *File) Write(p []byte) (int, error) {
-	n, err := f.atOffset("write", func(ctx context.Context, off int64) (int64, error) {
+func (f *File) Write(p []byte) (int, error) { return f.WriteContext(context.Background(), p) }
+
+// WriteContext is Write bounded by ctx, the wait for another offset call
+// of the File included.
+func (f *File) WriteContext(ctx context.Context, p []byte) (int, error) {
+	n, err := f.atOffset(ctx, "write", func(ctx context.Context, off int64) (int64, error) {
 		n, err := f.f.WriteAt(ctx, p, off)
 		return int64(n), err
 	})
@@ -165,8 +173,8 @@ func (f *File) Write(p []byte) (int, error) {
 // calls: do works from the offset, or for a write with O_APPEND from the
 // end of the file as the server has it now, and the offset then moves
 // past the n bytes it moved.
-func (f *File) atOffset(op string, do func(ctx context.Context, off int64) (n int64, err error)) (int64, error) {
-	ctx, end, err := f.begin(context.Background(), op)
+func (f *File) atOffset(ctx context.Context, op string, do func(ctx context.Context, off int64) (n int64, err error)) (int64, error) {
+	ctx, end, err := f.begin(ctx, op)
 	if err != nil {
 		return 0, err
 	}
@@ -243,7 +251,12 @@ func (f *File) Seek(offset int64, whence int) (pos int64, err error) {
 // for the offset: other Reads and Writes of the File wait for it, so r
 // may use the File's ReadAt, WriteAt and Seek but not those.
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
-	return f.atOffset("write", func(ctx context.Context, off int64) (int64, error) {
+	return f.ReadFromContext(context.Background(), r)
+}
+
+// ReadFromContext is ReadFrom bounded by ctx.
+func (f *File) ReadFromContext(ctx context.Context, r io.Reader) (int64, error) {
+	return f.atOffset(ctx, "write", func(ctx context.Context, off int64) (int64, error) {
 		return f.f.WriteFrom(ctx, f.c.work.reader(r, false), off, nil)
 	})
 }
@@ -254,7 +267,12 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 // it, so w may use the File's ReadAt, WriteAt and Seek but not those
 // (io.Copy(f, f) works: it writes each reply back at its place).
 func (f *File) WriteTo(w io.Writer) (int64, error) {
-	return f.atOffset("read", func(ctx context.Context, off int64) (int64, error) {
+	return f.WriteToContext(context.Background(), w)
+}
+
+// WriteToContext is WriteTo bounded by ctx.
+func (f *File) WriteToContext(ctx context.Context, w io.Writer) (int64, error) {
+	return f.atOffset(ctx, "read", func(ctx context.Context, off int64) (int64, error) {
 		return f.f.ReadTo(ctx, f.c.work.writer(w, false), off, -1, nil)
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -331,3 +332,56 @@ func TestOffsetCallsAreOneStepEach(t *testing.T) {
 type readerFunc func([]byte) (int, error)
 
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+// ReadContext waiting for the File behind a WriteTo (whose writer is
+// slow) gives up when its context ends, and the WriteTo goes on.
+func TestReadContextWaitsNoLongerThanItsContext(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), bytes.Repeat([]byte("x"), 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
+	f, err := c.OpenFile(ctx, srv.Share, "f", os.O_RDONLY).Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	inWriter, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	var got bytes.Buffer
+	wt := make(chan error, 1)
+	go func() {
+		_, err := f.WriteTo(writerFunc(func(p []byte) (int, error) {
+			once.Do(func() { close(inWriter); <-release })
+			return got.Write(p)
+		}))
+		wt <- err
+	}()
+	<-inWriter
+	short, stop := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer stop()
+	type result struct {
+		n   int
+		err error
+	}
+	rd := make(chan result, 1)
+	go func() {
+		n, err := f.ReadContext(short, make([]byte, 10))
+		rd <- result{n, err}
+	}()
+	select {
+	case r := <-rd:
+		if !errors.Is(r.err, context.DeadlineExceeded) || r.n != 0 {
+			t.Fatalf("ReadContext behind a WriteTo: %d, %v; want context.DeadlineExceeded", r.n, r.err)
+		}
+	case <-time.After(5 * time.Second):
+		close(release)
+		t.Fatal("ReadContext with a 200ms deadline still waiting for the File after 5s")
+	}
+	close(release)
+	if err := <-wt; err != nil || got.Len() != 1<<20 {
+		t.Fatalf("WriteTo after the Read gave up: %d bytes, %v", got.Len(), err)
+	}
+}
