@@ -27,7 +27,12 @@ import (
 // smb://, its http.Transport, and the URL of srv's share with the
 // credentials in it.
 func httpClient(t *testing.T, srv *sambatest.Server) (*http.Client, *http.Transport, string) {
-	smb := &gosmb.Transport{}
+	return httpClientWith(t, srv, gosmb.Options{})
+}
+
+// httpClientWith is httpClient with a Transport given opts.
+func httpClientWith(t *testing.T, srv *sambatest.Server, opts gosmb.Options) (*http.Client, *http.Transport, string) {
+	smb := &gosmb.Transport{Options: opts}
 	t.Cleanup(smb.CloseIdleConnections)
 	tr := &http.Transport{}
 	tr.RegisterProtocol("smb", smb)
@@ -141,16 +146,11 @@ func TestHTTPTransportFirstRequestsShareOneDial(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
 	os.WriteFile(filepath.Join(srv.ShareDir, "f.txt"), []byte("x"), 0o644)
 	var dials atomic.Int32
-	smb := &gosmb.Transport{Options: gosmb.Options{Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+	client, _, base := httpClientWith(t, srv, gosmb.Options{Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		dials.Add(1)
 		time.Sleep(20 * time.Millisecond) // the others arrive meanwhile
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
-	}}}
-	t.Cleanup(smb.CloseIdleConnections)
-	tr := &http.Transport{}
-	tr.RegisterProtocol("smb", smb)
-	client := &http.Client{Transport: tr}
-	base := fmt.Sprintf("smb://%s:%s@%s/%s/", srv.User, url.QueryEscape(srv.Password), srv.Addr, srv.Share)
+	}})
 	var g errgroup.Group
 	for range 16 {
 		g.Go(func() error {
@@ -193,11 +193,8 @@ func TestHTTPTransportURLDecidesAnonymous(t *testing.T) {
 			fmt.Sprintf("smb://%s/IPC$/f.txt", srv.Addr), http.StatusNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			smb := &gosmb.Transport{Options: tc.opts}
-			defer smb.CloseIdleConnections()
-			tr := &http.Transport{}
-			tr.RegisterProtocol("smb", smb)
-			resp, err := (&http.Client{Transport: tr}).Head(tc.url)
+			client, _, _ := httpClientWith(t, srv, tc.opts)
+			resp, err := client.Head(tc.url)
 			if err != nil {
 				t.Fatalf("HEAD %s: %v (auth.ErrConfig: %v)", tc.url, err, errors.Is(err, auth.ErrConfig))
 			}
