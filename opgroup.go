@@ -202,13 +202,18 @@ func (g *opGroup) launch(ctx context.Context, run func(), fail func(error)) {
 }
 
 // work runs run, then queued operations while there are any, on this
-// goroutine.
+// goroutine. A goroutine over the limit (its operation took its place back
+// after the caller's code, see outOfCaller) takes no queued operation: it
+// ends, and brings the count back under the limit.
 func (g *opGroup) work(run func()) {
 	for run != nil {
 		run()
 		g.mu.Lock()
 		run = nil
-		q := g.popLocked()
+		var q *queuedOp
+		if g.limit <= 0 || g.active <= g.limit {
+			q = g.popLocked()
+		}
 		var stop func() bool
 		if q != nil {
 			run, stop = q.run, q.stop
