@@ -96,6 +96,12 @@ func (g *opGroup) close() <-chan struct{} {
 	g.closed = true
 	var queued []*queuedOp
 	for q := g.popLocked(); q != nil; q = g.popLocked() {
+		// Before the contexts end below: a watch still set then would
+		// start a goroutine for each queued operation. (stop does not
+		// wait for the watch's function, which takes g.mu.)
+		if q.stop != nil {
+			q.stop()
+		}
 		queued = append(queued, q)
 	}
 	for oc := range g.cancels {
@@ -109,9 +115,6 @@ func (g *opGroup) close() <-chan struct{} {
 	}
 	g.mu.Unlock()
 	for _, q := range queued {
-		if q.stop != nil {
-			q.stop()
-		}
 		q.fail(errClientClosed)
 	}
 	return idle
