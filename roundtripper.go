@@ -33,9 +33,10 @@ import (
 // requests that find none share one dial and logon, which goes on (within
 // Dial's 30s) if they give up, so that the next one finds it;
 // CloseIdleConnections closes those no request or response body is
-// using, and the others once they are done. (http.Transport's own
-// CloseIdleConnections does not reach a registered protocol: call this
-// one's.)
+// using, and the others once they are done (a dial under way then that
+// every request gave up on is closed when it completes). (http.Transport's
+// own CloseIdleConnections does not reach a registered protocol: call
+// this one's.)
 //
 // A URL without a user logs on anonymously (Options' Domain and secrets
 // are not sent); one with a user logs on as that user even if
@@ -43,9 +44,11 @@ import (
 type Transport struct {
 	Options Options
 
-	mu      sync.Mutex // guards clients and every kept client's busy and gone
+	mu      sync.Mutex // guards clients, waiting, closes and every kept client's busy and gone
 	clients map[string]*keptClient
 	dials   singleflight.Group // by clients' key
+	waiting map[string]int     // requests waiting for dials, by key
+	closes  uint64             // CloseIdleConnections calls so far
 }
 
 // keptClient is a Transport's Client with the requests using it.
@@ -128,6 +131,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 func (t *Transport) CloseIdleConnections() {
 	var idle []*Client
 	t.mu.Lock()
+	t.closes++ // a dial under way that nobody waits for is not kept
 	for key, kc := range t.clients {
 		delete(t.clients, key)
 		kc.gone = true
@@ -207,6 +211,7 @@ func (t *Transport) client(ctx context.Context, u *URL) (*keptClient, error) {
 	// requests waiting for it each take their use afterwards.
 	dial := func() (any, error) {
 		t.mu.Lock()
+		closes := t.closes
 		kc, dead := take()
 		if kc != nil {
 			kc.busy-- // the waiters take their own uses
@@ -226,6 +231,14 @@ func (t *Transport) client(ctx context.Context, u *URL) (*keptClient, error) {
 		}
 		kc = &keptClient{c: c}
 		t.mu.Lock()
+		if t.closes != closes && t.waiting[key] == 0 {
+			// CloseIdleConnections ran meanwhile and every request
+			// gave up: kept, it would be idle and never closed.
+			kc.gone = true
+			t.mu.Unlock()
+			c.Close()
+			return kc, nil // for a request arriving now: it looks again
+		}
 		if t.clients == nil {
 			t.clients = make(map[string]*keptClient)
 		}
@@ -243,16 +256,28 @@ func (t *Transport) client(ctx context.Context, u *URL) (*keptClient, error) {
 		if kc != nil {
 			return kc, nil
 		}
+		t.mu.Lock()
+		if t.waiting == nil {
+			t.waiting = make(map[string]int)
+		}
+		t.waiting[key]++
+		t.mu.Unlock()
 		var res singleflight.Result
+		var err error
 		select {
 		case res = <-t.dials.DoChan(key, dial):
+			err = res.Err
 		case <-ctx.Done():
-			return nil, context.Cause(ctx)
-		}
-		if res.Err != nil {
-			return nil, res.Err
+			err = context.Cause(ctx)
 		}
 		t.mu.Lock()
+		if t.waiting[key]--; t.waiting[key] == 0 {
+			delete(t.waiting, key)
+		}
+		if err != nil {
+			t.mu.Unlock()
+			return nil, err
+		}
 		kc = res.Val.(*keptClient)
 		ok := !kc.gone
 		if ok {
@@ -262,8 +287,9 @@ func (t *Transport) client(ctx context.Context, u *URL) (*keptClient, error) {
 		if ok {
 			return kc, nil
 		}
-		// CloseIdleConnections took it before this request could use it:
-		// look again.
+		// CloseIdleConnections took it before this request could use it,
+		// or closed a dial nobody waited for as this request came: look
+		// again.
 	}
 }
 

@@ -288,3 +288,59 @@ func TestHTTPTransportClosesTheBodyOnErrors(t *testing.T) {
 		}
 	}
 }
+
+// trackedConn records whether it was closed.
+type trackedConn struct {
+	net.Conn
+	closed atomic.Bool
+}
+
+func (c *trackedConn) Close() error { c.closed.Store(true); return c.Conn.Close() }
+
+// A dial that goes on after its only request gave up, and that
+// CloseIdleConnections ran during, is not kept: nothing uses it, and
+// nothing would ever close it.
+func TestHTTPTransportCloseIdleDuringAbandonedDial(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	os.WriteFile(filepath.Join(srv.ShareDir, "f.txt"), []byte("x"), 0o644)
+	started, gate := make(chan struct{}, 1), make(chan struct{})
+	conns := make(chan *trackedConn, 8)
+	smb := &gosmb.Transport{Options: gosmb.Options{Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		started <- struct{}{}
+		<-gate
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		tc := &trackedConn{Conn: c}
+		conns <- tc
+		return tc, nil
+	}}}
+	t.Cleanup(smb.CloseIdleConnections)
+	ctx, cancel := context.WithCancel(context.Background())
+	u := fmt.Sprintf("smb://%s:%s@%s/%s/f.txt", srv.User, url.QueryEscape(srv.Password), srv.Addr, srv.Share)
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := smb.RoundTrip(req)
+		done <- err
+	}()
+	<-started
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("RoundTrip with its context cancelled during the dial: %v", err)
+	}
+	smb.CloseIdleConnections() // the program is done with the Transport
+	close(gate)
+	tc := <-conns
+	deadline := time.Now().Add(5 * time.Second)
+	for !tc.closed.Load() {
+		if time.Now().After(deadline) {
+			t.Fatal("the connection dialled for a request that gave up is still open 5s after CloseIdleConnections")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
