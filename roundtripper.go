@@ -38,9 +38,9 @@ import (
 // own CloseIdleConnections does not reach a registered protocol: call
 // this one's.)
 //
-// A URL without a user logs on anonymously (Options' Domain and secrets
-// are not sent); one with a user logs on as that user even if
-// Options.Anonymous is set.
+// The user is the URL's, or else Options.User: with neither, the request
+// logs on anonymously (Options' Domain and secrets are not sent); with
+// one, it logs on as that user even if Options.Anonymous is set.
 type Transport struct {
 	Options Options
 

@@ -191,6 +191,10 @@ func TestHTTPTransportURLDecidesAnonymous(t *testing.T) {
 		// A null session reaches IPC$ (which has no such file).
 		{"no user in the URL, Options.Password", gosmb.Options{Password: "unused", Domain: "D"},
 			fmt.Sprintf("smb://%s/IPC$/f.txt", srv.Addr), http.StatusNotFound},
+		// Options' user is the default for a URL without one: not
+		// anonymous then (the share refuses a null session).
+		{"no user in the URL, Options.User", gosmb.Options{User: srv.User, Password: srv.Password},
+			fmt.Sprintf("smb://%s/%s/f.txt", srv.Addr, srv.Share), http.StatusOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			client, _, _ := httpClientWith(t, srv, tc.opts)
