@@ -495,7 +495,7 @@ func (b *bench) scenarioD() error {
 	// bounded memory) and how fast it gets through them.
 	burst := append(slices.Clone(fx.metaNames), fx.metaNames...)
 	err = b.measure("d.burst", fmt.Sprintf("%d GetAttributes launched at once", len(burst)), "ops/s", float64(len(burst)), []client{
-		{name: cGosmb, how: "every GetAttributes started before the first is waited for; one connection", run: func(int) (sample, error) {
+		{name: cGosmb, how: "every GetAttributes started before the first is waited for", run: func(int) (sample, error) {
 			j := newJob(srv, "stat-burst", false)
 			j.Paths = burst
 			return b.gosmbSample(j, func(res *jobResult) error {
