@@ -188,7 +188,9 @@ func (t *Transport) client(ctx context.Context, u *URL) (*keptClient, error) {
 	if o.Anonymous {
 		o.Domain, o.Password, o.PasswordFunc, o.NTHash = "", "", nil, nil
 	}
-	key := strings.Join([]string{u.Addr(), o.Domain, o.User, o.Password, o.NetBIOSName}, "\x00")
+	// Whether the URL gave the password is part of the key: "alice:@host"
+	// logs on with an empty password, "alice@host" with Options' secret.
+	key := strings.Join([]string{u.Addr(), o.Domain, o.User, o.Password, strconv.FormatBool(u.HasPassword), o.NetBIOSName}, "\x00")
 	// take returns the kept client if it is alive, with a use taken;
 	// a dead one leaves the map and closes once idle (dead, returned).
 	take := func() (alive, dead *keptClient) {

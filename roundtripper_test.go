@@ -210,6 +210,29 @@ func TestHTTPTransportURLDecidesAnonymous(t *testing.T) {
 	}
 }
 
+// A URL that gives a password (even an empty one) is not served by a
+// connection that logged on with the Transport's PasswordFunc (or NTHash)
+// for a URL without one.
+func TestHTTPTransportURLPasswordIsPartOfTheConnection(t *testing.T) {
+	srv := sambatest.Start(t, sambatest.Config{})
+	os.WriteFile(filepath.Join(srv.ShareDir, "f.txt"), []byte("x"), 0o644)
+	client, _, _ := httpClientWith(t, srv, gosmb.Options{PasswordFunc: func() (string, error) { return srv.Password, nil }})
+	resp, err := client.Head(fmt.Sprintf("smb://%s@%s/%s/f.txt", srv.User, srv.Addr, srv.Share))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("HEAD with Options' PasswordFunc: %v, %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, err = client.Head(fmt.Sprintf("smb://%s:@%s/%s/f.txt", srv.User, srv.Addr, srv.Share))
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("HEAD with an empty password in the URL: %s, want a logon failure", resp.Status)
+	}
+	var ae *gosmb.AuthError
+	if !errors.As(err, &ae) {
+		t.Fatalf("HEAD with an empty password in the URL: %v, want an *AuthError", err)
+	}
+}
+
 // TestHTTPTransportCloseIdleSparesBodiesInUse: CloseIdleConnections
 // closes only connections nothing uses: a GET body being read goes on to
 // the end, and its connection closes after (the next request dials anew).
