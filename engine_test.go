@@ -304,9 +304,7 @@ func (r *blockingReader) Read(p []byte) (int, error) {
 // returns; operations started after Close fail at once.
 func TestCloseEndsOperations(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "big"), make([]byte, 64<<20), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "big"), make([]byte, 64<<20))
 	c := dial(t, srv, gosmb.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -374,9 +372,7 @@ func TestCloseEndsOperations(t *testing.T) {
 // goroutine, and the download then fails.
 func TestCloseFromAProgressCallback(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "big"), make([]byte, 32<<20), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "big"), make([]byte, 32<<20))
 	c := dial(t, srv, gosmb.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -399,9 +395,7 @@ func TestCloseFromAProgressCallback(t *testing.T) {
 // crossed the LOGOFF), and Close waits for them.
 func TestFileCallsDuringClose(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), make([]byte, 8<<20), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "f"), make([]byte, 8<<20))
 	c := dial(t, srv, gosmb.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -457,9 +451,7 @@ func TestFileCallsDuringClose(t *testing.T) {
 func TestCloseFromAWriterWithAReadQueued(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
 	// Larger than the READ window: WriteTo has more to read after Close.
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), make([]byte, 64<<20), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "f"), make([]byte, 64<<20))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	// Not dial: its clean-up would Close the Client again, and wait for

@@ -129,9 +129,7 @@ func TestFileHandle(t *testing.T) {
 // meanwhile; WriteAt is refused, as on an os.File.
 func TestAppendWritesAtTheEnd(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "log"), []byte("0123456789"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "log"), []byte("0123456789"))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
@@ -235,9 +233,7 @@ func TestFSView(t *testing.T) {
 func TestCopyFileOntoItself(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
 	content := bytes.Repeat([]byte("0123456789"), 300000)
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), content, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "f"), content)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})
@@ -337,9 +333,7 @@ func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 // slow) gives up when its context ends, and the WriteTo goes on.
 func TestReadContextWaitsNoLongerThanItsContext(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), bytes.Repeat([]byte("x"), 1<<20), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "f"), bytes.Repeat([]byte("x"), 1<<20))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password})

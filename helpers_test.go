@@ -23,6 +23,15 @@ func readLocal(t *testing.T, dir, name string) []byte {
 	return b
 }
 
+// writeLocal puts a fixture on the server's disk (path is under a
+// share's directory).
+func writeLocal(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatalf("writing the file on the server's disk: %v", err)
+	}
+}
+
 // opsSmallChunks makes transfers use 256 KiB requests so that a few MiB
 // exercise many requests in flight and out-of-order completion.
 func opsSmallChunks() ops.Options { return ops.Options{ChunkSize: 256 << 10, Window: 2 << 20} }

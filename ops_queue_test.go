@@ -29,9 +29,7 @@ func TestTenThousandOperationsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 100 {
-		if err := os.WriteFile(filepath.Join(srv.ShareDir, "m", fmt.Sprint(i)), make([]byte, i), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeLocal(t, filepath.Join(srv.ShareDir, "m", fmt.Sprint(i)), make([]byte, i))
 	}
 	c := dial(t, srv, gosmb.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -178,9 +176,7 @@ func TestQueuedOperations(t *testing.T) {
 // operation of the same Client completes.
 func TestCallerCodeGivesItsPlaceUp(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "src"), []byte("0123456789"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "src"), []byte("0123456789"))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c := dialTest(ctx, t, srv.Addr, &gosmb.Options{User: srv.User, Password: srv.Password, MaxActiveOperations: 1})

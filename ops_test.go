@@ -252,9 +252,7 @@ func TestRetrieveAcrossTheFirstChunk(t *testing.T) {
 		"large.bin": 20*chunk + 77} {
 		data := make([]byte, size)
 		rand.NewChaCha8([32]byte{byte(size), byte(len(name))}).Read(data)
-		if err := os.WriteFile(filepath.Join(srv.ShareDir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeLocal(t, filepath.Join(srv.ShareDir, name), data)
 		files[name] = data
 	}
 	for _, tc := range []struct {
@@ -695,9 +693,7 @@ func TestPoolSpreadsABurst(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
 	const conns, size = 3, 32 << 20
 	for i := range conns {
-		if err := os.WriteFile(filepath.Join(srv.ShareDir, fmt.Sprintf("burst-%d", i)), make([]byte, size), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeLocal(t, filepath.Join(srv.ShareDir, fmt.Sprintf("burst-%d", i)), make([]byte, size))
 	}
 	var mu sync.Mutex
 	var counts []*atomic.Int64
@@ -738,9 +734,7 @@ func TestPoolSpreadsABurst(t *testing.T) {
 // connection, having no requests outstanding, used to get them all.
 func TestPoolAvoidsADeadConnection(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "a.txt"), []byte("a"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "a.txt"), []byte("a"))
 	var mu sync.Mutex
 	var conns []net.Conn
 	c := dial(t, srv, gosmb.Options{Connections: 3, Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {

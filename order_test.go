@@ -131,9 +131,7 @@ func TestDownloadRepliesOutOfOrder(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
 	data := make([]byte, 3<<20+5)
 	rand.NewChaCha8([32]byte{9}).Read(data)
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "ooo.bin"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "ooo.bin"), data)
 	px := newSwapProxy(t, srv.Addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

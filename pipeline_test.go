@@ -339,9 +339,7 @@ func TestOneTransferKeepsManyRequestsInFlight(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := sambatest.Start(t, sambatest.Config{MaxProtocol: tc.proto})
-			if err := os.WriteFile(filepath.Join(srv.ShareDir, "src.bin"), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			writeLocal(t, filepath.Join(srv.ShareDir, "src.bin"), data)
 			delay := 100 * time.Millisecond
 			if tc.one {
 				delay = 20 * time.Millisecond // 50 round trips
@@ -460,21 +458,15 @@ func TestBlockedDownloadDoesNotStarveOthers(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
 	big := make([]byte, 64<<20)
 	rand.NewChaCha8([32]byte{5}).Read(big)
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "big.bin"), big, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "big.bin"), big)
 	small := make([][]byte, 20)
 	for i := range small {
 		small[i] = bytes.Repeat([]byte{byte(i)}, 100<<10+i)
-		if err := os.WriteFile(filepath.Join(srv.ShareDir, fmt.Sprintf("s%02d", i)), small[i], 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeLocal(t, filepath.Join(srv.ShareDir, fmt.Sprintf("s%02d", i)), small[i])
 	}
 	large := make([]byte, 20<<20)
 	rand.NewChaCha8([32]byte{8}).Read(large)
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "large.bin"), large, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "large.bin"), large)
 	c := dial(t, srv, gosmb.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -806,9 +798,7 @@ func TestFewCredits(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i := range 600 {
-				if err := os.WriteFile(filepath.Join(srv.ShareDir, "d", fmt.Sprintf("%s%03d", long, i)), nil, 0o644); err != nil {
-					t.Fatal(err)
-				}
+				writeLocal(t, filepath.Join(srv.ShareDir, "d", fmt.Sprintf("%s%03d", long, i)), nil)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()

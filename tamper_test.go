@@ -297,9 +297,7 @@ func TestKeepAliveOnASlowLink(t *testing.T) {
 	for i := range data {
 		data[i] = byte(i * 13)
 	}
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "f"), data)
 	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
 	px.rate = 1 << 20 // 2 s for the file's one READ reply
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -358,9 +356,7 @@ func TestCloseFailedWithAnEarlierStepsStatus(t *testing.T) {
 		big[i] = byte(i * 7)
 	}
 	for name, data := range map[string][]byte{"empty": nil, "big": big} {
-		if err := os.WriteFile(filepath.Join(srv.ShareDir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeLocal(t, filepath.Join(srv.ShareDir, name), data)
 	}
 	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
 	px.rewrite = passOnStepStatus
@@ -431,9 +427,7 @@ func TestFailedStepsStatusPassedOnToClose(t *testing.T) {
 // server has since given the same FileId.
 func TestNoLoneCloseOnAClosedHandle(t *testing.T) {
 	srv := sambatest.Start(t, sambatest.Config{})
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "a"), []byte("a"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "a"), []byte("a"))
 	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
 	// Every response after the chain's CREATE says the handle is closed.
 	px.rewrite = func(b []byte) bool {
@@ -486,9 +480,7 @@ func TestListingCompoundFitsTheCredits(t *testing.T) {
 			if err := os.MkdirAll(filepath.Join(srv.ShareDir, "d"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(filepath.Join(srv.ShareDir, "d", "a"), []byte("a"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			writeLocal(t, filepath.Join(srv.ShareDir, "d", "a"), []byte("a"))
 			px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
 			loneCreates := px.countLone(smb2.CommandCreate)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -531,9 +523,7 @@ func TestShortReadIsReadOn(t *testing.T) {
 	for i := range data {
 		data[i] = byte(i*7 + i>>10)
 	}
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "f"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "f"), data)
 	px := newTamperProxy(t, srv.Addr, func([]byte) int { return -1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -595,9 +585,7 @@ func TestDeleteFilesDoesNotFollowReparsePoints(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(srv.ShareDir, "keep"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(srv.ShareDir, "keep", "precious.txt"), []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeLocal(t, filepath.Join(srv.ShareDir, "keep", "precious.txt"), []byte("x"))
 	if err := os.Symlink("keep", filepath.Join(srv.ShareDir, "link")); err != nil {
 		t.Fatal(err)
 	}
